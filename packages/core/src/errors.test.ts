@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from './backoff.js';
+import { CodexRpcError, CodexusError, classifyRpcError } from './errors.js';
+
+describe('errors', () => {
+  it('classifies the -32600 family by message (messages seen from codex 0.169.0)', () => {
+    const cases: [number, string, string][] = [
+      [-32600, 'Not initialized', 'notInitialized'],
+      [-32600, 'Already initialized', 'alreadyInitialized'],
+      [-32600, 'Invalid request: unknown variant `nope`, expected one of `initialize`', 'methodNotFound'],
+      [-32600, 'thread/realtime/start requires experimentalApi capability', 'experimentalApiRequired'],
+      [-32600, 'thread not found: 0192', 'threadNotFound'],
+      [-32600, 'no rollout found for thread id 019', 'noRollout'],
+      [-32600, 'Invalid request: missing field `threadId`', 'invalidParams'],
+      [-32001, 'Server overloaded; retry later', 'overloaded'],
+      [-32600, 'something new', 'other'],
+    ];
+    for (const [code, message, kind] of cases)
+      expect([message, classifyRpcError(code, message)]).toEqual([message, kind]);
+  });
+
+  it('keeps the verbatim message and truncates the display message', () => {
+    const long = `unknown variant \`x\`, expected one of ${'`a`, '.repeat(500)}`;
+    const err = new CodexRpcError('x', -32600, long);
+    expect(err.rawMessage).toBe(long);
+    expect(err.message.length).toBeLessThan(450);
+    expect(err.isMethodNotFound()).toBe(true);
+  });
+
+  it('recognises instances across realms by a global symbol', () => {
+    const err = new CodexusError('ABORTED', 'x', { cause: 'why', data: { a: 1 } });
+    const foreign = Object.assign(Object.create(null), {
+      [Symbol.for('codexus.error.CodexusError')]: true,
+      code: 'ABORTED',
+    });
+    expect(CodexusError.isInstance(err)).toBe(true);
+    expect(CodexusError.isInstance(foreign)).toBe(true);
+    expect(CodexusError.isInstance(new Error('x'))).toBe(false);
+    expect(CodexusError.is(err, 'ABORTED')).toBe(true);
+    expect(CodexusError.is(err, 'REQUEST_TIMEOUT')).toBe(false);
+    expect(err.cause).toBe('why');
+    expect(CodexRpcError.isInstance(err)).toBe(false);
+  });
+
+  it('computes bounded jittered backoff', () => {
+    const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
+    expect(backoffDelay(0, policy, () => 0.999)).toBe(99);
+    expect(backoffDelay(3, policy, () => 0.5)).toBe(400);
+    expect(backoffDelay(10, policy, () => 0.999)).toBe(999);
+    expect(backoffDelay(2, policy, () => 0)).toBe(0);
+  });
+});

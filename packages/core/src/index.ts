@@ -1,0 +1,69 @@
+export { AsyncQueue } from './async-queue.js';
+export { backoffDelay, DEFAULT_OVERLOAD_RETRY, type RetryPolicy } from './backoff.js';
+export { type ConfigOverrides, type ConfigValue, configOverrideArgs, tomlValue } from './config-overrides.js';
+export {
+  type CodexProcessOptions,
+  type Connected,
+  type ConnectOptions,
+  connect,
+  createCodexTransport,
+} from './connect.js';
+export {
+  Connection,
+  type ConnectionOptions,
+  type ConnectionState,
+  type NotificationListener,
+  type RequestId,
+  type ServerNotification,
+  type ServerRequest,
+  type ServerRequestHandler,
+} from './connection.js';
+export { type Disposable, toDisposable } from './disposable.js';
+export { Emitter } from './emitter.js';
+export {
+  CODEXUS_ERROR_CODES,
+  CodexRpcError,
+  type CodexRpcErrorKind,
+  CodexusError,
+  type CodexusErrorCode,
+  type CodexusErrorOptions,
+  classifyRpcError,
+  RPC_INTERNAL_ERROR,
+  RPC_INVALID_PARAMS,
+  RPC_INVALID_REQUEST,
+  RPC_METHOD_NOT_FOUND,
+  RPC_SERVER_OVERLOADED,
+} from './errors.js';
+export {
+  type ClientInfo,
+  DEFAULT_CLIENT_INFO,
+  type HandshakeOptions,
+  handshake,
+  type ServerInfo,
+} from './handshake.js';
+export {
+  DEFAULT_MAX_LINE_BYTES,
+  type DecodedLine,
+  LineDecoder,
+  type LineDecoderOptions,
+} from './line-decoder.js';
+export { consoleLogger, type Logger, silentLogger, type WireTrace, type WireTraceEntry } from './logger.js';
+export { type MemoryServerEnd, MemoryTransport } from './memory-transport.js';
+export { type ConnectionMetricsSnapshot, percentile } from './metrics.js';
+export type { RequestOptions } from './request-options.js';
+export {
+  CODEX_BIN_ENV,
+  type ResolveCodexBinOptions,
+  type ResolvedCodexBin,
+  resolveCodexBin,
+} from './resolve-codex-bin.js';
+export { StdioTransport, type StdioTransportOptions } from './stdio-transport.js';
+export type { Transport, TransportCloseInfo, TransportSink } from './transport.js';
+export {
+  type Compatibility,
+  checkCompatibility,
+  compareVersions,
+  MIN_CODEX_VERSION,
+  PINNED_CODEX_VERSION,
+  parseCodexVersion,
+} from './version.js';

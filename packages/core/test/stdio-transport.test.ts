@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CodexusError, Connection, type ServerNotification, StdioTransport } from '../src/index.js';
+
+const fake = fileURLToPath(new URL('./fixtures/fake-app-server.mjs', import.meta.url));
+
+async function startFake(mode: string, maxLineBytes?: number) {
+  const transport = new StdioTransport({
+    command: process.execPath,
+    args: [fake, mode],
+    env: process.env,
+    maxLineBytes,
+    shutdownGraceMs: 500,
+  });
+  const connection = new Connection(transport, { requestTimeoutMs: 5_000 });
+  await connection.start();
+  connection.markReady();
+  return { transport, connection };
+}
+
+describe('StdioTransport with a misbehaving child process', () => {
+  it('survives garbage, partial lines and a 5 MB line, then answers requests', async () => {
+    const { connection } = await startFake('noisy');
+    const got: ServerNotification[] = [];
+    connection.on('*', (n) => got.push(n));
+    const bigArrived = new Promise<void>((resolve) => connection.on('big', () => resolve()));
+    await bigArrived;
+    await expect(connection.request('hello', { a: 1 })).resolves.toEqual({
+      method: 'hello',
+      params: { a: 1 },
+    });
+    expect(got.map((n) => n.method)).toEqual(['partial/notification', 'big']);
+    expect(((got[1]!.params as { blob: string }).blob as string).length).toBe(5 * 1024 * 1024);
+    expect(connection.metrics().droppedLines).toBe(2);
+    await connection.close();
+    expect(connection.state).toBe('closed');
+  });
+
+  it('drops a line over maxLineBytes and keeps the connection working', async () => {
+    const { connection } = await startFake('noisy', 1024 * 1024);
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(connection.request('after', null)).resolves.toEqual({ method: 'after', params: null });
+    expect(connection.metrics().droppedLines).toBe(3);
+    await connection.close();
+  });
+
+  it('rejects pending requests with CONNECTION_CLOSED, exit code and stderr tail, soon after the exit', async () => {
+    const { connection } = await startFake('quiet');
+    const hanging = connection.request('hang');
+    const dying = connection.request('die');
+    const started = performance.now();
+    const errors = await Promise.allSettled([hanging, dying]);
+    const elapsed = performance.now() - started;
+    for (const result of errors) {
+      expect(result.status).toBe('rejected');
+      const error = (result as PromiseRejectedResult).reason;
+      expect(CodexusError.is(error, 'CONNECTION_CLOSED')).toBe(true);
+      expect(error.data).toMatchObject({ exitCode: 3 });
+      expect(error.data.stderrTail).toContain('fatal: asked to die');
+    }
+    expect(elapsed).toBeLessThan(1_000);
+    await expect(connection.request('again')).rejects.toThrow(/connection closed/);
+  });
+
+  it('reports a spawn failure as SPAWN_FAILED', async () => {
+    const transport = new StdioTransport({ command: '/nonexistent/codex-binary' });
+    const connection = new Connection(transport);
+    const error = await connection.start().catch((e: unknown) => e);
+    expect(CodexusError.is(error, 'SPAWN_FAILED')).toBe(true);
+    expect(connection.state).toBe('closed');
+  });
+
+  it('close() ends a child that ignores stdin with SIGTERM, and is idempotent', async () => {
+    const transport = new StdioTransport({
+      command: process.execPath,
+      args: ['-e', 'process.stdin.resume(); process.stdin.on("end", () => {}); setInterval(() => {}, 1000)'],
+      shutdownGraceMs: 100,
+    });
+    const connection = new Connection(transport);
+    await connection.start();
+    await Promise.all([connection.close(), connection.close()]);
+    const info = await connection.closed;
+    expect(info.signal ?? info.reason).toMatch(/SIGTERM|closed/);
+    expect(transport.pid).toBeGreaterThan(0);
+    expect(() => process.kill(transport.pid!, 0)).toThrow();
+  });
+});

@@ -1,0 +1,234 @@
+import { CodexusError, percentile, type RequestOptions, type ServerInfo } from '@codexus/core';
+import type { ApprovalHandler, TimeoutAction, UnknownServerRequestPolicy } from './approval-request.js';
+import { ApprovalRouter } from './approval-router.js';
+import { isRecord, str } from './internal/wire.js';
+import type { PromptRunError } from './prompt-run-error.js';
+import type { PromptRunResult } from './prompt-run-event.js';
+import { Runtime, type RuntimeConfig, type RuntimeMetrics } from './runtime.js';
+import { Session, type SessionHost } from './session.js';
+import { resolveSessionConfig, type SessionConfig, threadParams } from './session-config.js';
+
+export interface ClientConfig extends RuntimeConfig {
+  /** Answers approvals of sessions that have no handler of their own. */
+  approvalHandler?: ApprovalHandler;
+  approvalTimeoutMs?: number;
+  timeoutAction?: TimeoutAction;
+  unknownServerRequestPolicy?: UnknownServerRequestPolicy;
+}
+
+export interface ClientMetrics extends RuntimeMetrics {
+  sessions: number;
+  turns: { completed: number; failed: number; interrupted: number; p50Ms: number; p95Ms: number };
+}
+
+export interface ThreadPage {
+  data: Record<string, unknown>[];
+  nextCursor: string | null;
+}
+
+const TURN_WINDOW = 1_000;
+
+/**
+ * Layer 3: one codex process serving any number of Sessions. Events are routed by thread id, so
+ * concurrent turns on different sessions never mix.
+ */
+export class Client implements SessionHost, AsyncDisposable {
+  private readonly sessions = new Set<Session>();
+  private readonly router: ApprovalRouter;
+  private readonly turnDurations: number[] = [];
+  private readonly turnCounts = { completed: 0, failed: 0, interrupted: 0 };
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly runtime: Runtime,
+    private readonly config: ClientConfig,
+  ) {
+    this.router = new ApprovalRouter({
+      findTarget: (threadId) => this.findSession(threadId),
+      enqueue: (request) => runtime.enqueue(request),
+      clientHandler: config.approvalHandler,
+      unknownPolicy: config.unknownServerRequestPolicy,
+      approvalTimeoutMs: config.approvalTimeoutMs,
+      timeoutAction: config.timeoutAction,
+      logger: runtime.logger,
+    });
+    runtime.setServerRequestRouter((request) => this.router.route(request));
+    runtime.on('serverRequest/resolved', (n) => {
+      if (isRecord(n.params)) this.router.withdraw(n.params.requestId);
+    });
+    runtime.onRestart(() => this.rebindSessions());
+  }
+
+  /** Spawns codex and runs the handshake. */
+  static async connect(config: ClientConfig = {}): Promise<Client> {
+    return new Client(await Runtime.start(config), config);
+  }
+
+  get server(): ServerInfo {
+    return this.runtime.server;
+  }
+
+  /** Starts a new thread. The config is validated (and defaults applied) before any RPC. */
+  async startSession(config: SessionConfig, options: RequestOptions = {}): Promise<Session> {
+    const resolved = resolveSessionConfig(config);
+    this.assertOpen('startSession');
+    const info = await this.runtime.request<Record<string, unknown>>(
+      'thread/start',
+      threadParams(resolved),
+      options,
+    );
+    return this.adopt(threadIdFrom(info), resolved, info);
+  }
+
+  /** Resumes a stored thread (`thread/resume`), e.g. after a restart of your program. */
+  async resumeSession(
+    threadId: string,
+    config: Partial<SessionConfig> = {},
+    options: RequestOptions = {},
+  ): Promise<Session> {
+    return this.reopen('thread/resume', threadId, config, options);
+  }
+
+  /** Forks a stored thread into a new one (`thread/fork`). */
+  async forkSession(
+    threadId: string,
+    config: Partial<SessionConfig> = {},
+    options: RequestOptions = {},
+  ): Promise<Session> {
+    return this.reopen('thread/fork', threadId, config, options);
+  }
+
+  listThreads(
+    params: { cursor?: string; limit?: number } = {},
+    options: RequestOptions = {},
+  ): Promise<ThreadPage> {
+    return this.runtime.request<ThreadPage>('thread/list', params, options);
+  }
+
+  readThread(threadId: string, params: { includeTurns?: boolean } = {}, options: RequestOptions = {}) {
+    return this.runtime.request<{ thread: Record<string, unknown> }>(
+      'thread/read',
+      { threadId, ...params },
+      options,
+    );
+  }
+
+  async archiveThread(threadId: string, options: RequestOptions = {}): Promise<void> {
+    await this.runtime.request('thread/archive', { threadId }, options);
+  }
+
+  metrics(): ClientMetrics {
+    return {
+      ...this.runtime.metrics(),
+      sessions: this.sessions.size,
+      turns: {
+        ...this.turnCounts,
+        p50Ms: percentile(this.turnDurations, 0.5),
+        p95Ms: percentile(this.turnDurations, 0.95),
+      },
+    };
+  }
+
+  /** Closes every session, then codex. Idempotent. */
+  async close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.sessions].map((s) => s.close()));
+      await this.runtime.close();
+    })();
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** @internal SessionHost */
+  turnFinished({ result, error }: { result: PromptRunResult; error?: PromptRunError }): void {
+    if (error) this.turnCounts.failed++;
+    else if (result.status === 'interrupted') this.turnCounts.interrupted++;
+    else this.turnCounts.completed++;
+    this.turnDurations.push(result.durationMs);
+    if (this.turnDurations.length > TURN_WINDOW) this.turnDurations.shift();
+  }
+
+  /** @internal SessionHost */
+  sessionClosed(session: Session): void {
+    this.sessions.delete(session);
+  }
+
+  private async reopen(
+    method: 'thread/resume' | 'thread/fork',
+    threadId: string,
+    config: Partial<SessionConfig>,
+    options: RequestOptions,
+  ): Promise<Session> {
+    // cwd is optional here: the stored thread has one. Validate the rest before any RPC.
+    const resolved = resolveSessionConfig({ cwd: config.cwd ?? '/', ...config } as SessionConfig);
+    this.assertOpen(method);
+    const params: Record<string, unknown> = { ...threadParams(resolved), threadId };
+    if (config.cwd === undefined) delete params.cwd;
+    if (method === 'thread/resume') delete params.ephemeral;
+    const info = await this.runtime.request<Record<string, unknown>>(method, params, options);
+    const cwd = str(info.cwd) ?? resolved.cwd;
+    return this.adopt(threadIdFrom(info), { ...resolved, cwd }, info);
+  }
+
+  private adopt(
+    threadId: string,
+    config: ReturnType<typeof resolveSessionConfig>,
+    info: Record<string, unknown>,
+  ): Session {
+    const session = new Session(this, threadId, config, info);
+    this.sessions.add(session);
+    return session;
+  }
+
+  private findSession(threadId: string | undefined): Session | undefined {
+    if (threadId === undefined) return undefined;
+    for (const session of this.sessions) if (session.threadId === threadId) return session;
+    return undefined;
+  }
+
+  /** After a restart: resume every open session's thread; a thread with no turn yet is started anew. */
+  private async rebindSessions(): Promise<void> {
+    for (const session of this.sessions) {
+      try {
+        if (session.turnCount === 0) {
+          const info = await this.runtime.request<Record<string, unknown>>(
+            'thread/start',
+            threadParams(session.config),
+          );
+          session.rebind(threadIdFrom(info), info);
+        } else {
+          const params: Record<string, unknown> = {
+            ...threadParams(session.config),
+            threadId: session.threadId,
+          };
+          delete params.ephemeral;
+          const info = await this.runtime.request<Record<string, unknown>>('thread/resume', params);
+          session.rebind(threadIdFrom(info), info);
+        }
+      } catch (error) {
+        this.runtime.logger.error('could not resume a session after restart', {
+          threadId: session.threadId,
+          error: String(error),
+        });
+      }
+    }
+  }
+
+  private assertOpen(what: string): void {
+    if (this.closing || this.runtime.state === 'closed') {
+      throw new CodexusError('CONNECTION_CLOSED', `${what}: the client is closed`);
+    }
+  }
+}
+
+function threadIdFrom(info: Record<string, unknown>): string {
+  const id = isRecord(info.thread) ? str(info.thread.id) : undefined;
+  if (!id)
+    throw new CodexusError('PROTOCOL_VIOLATION', 'the server returned no thread id', {
+      data: { result: info },
+    });
+  return id;
+}

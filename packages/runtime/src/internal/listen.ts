@@ -1,0 +1,36 @@
+import { AsyncQueue, type Disposable } from '@codexus/core';
+
+/**
+ * Turns a push subscription into an async iterable. Leaving the loop (break/return/throw) disposes the
+ * subscription; `end` (optional) finishes the iteration, e.g. when the connection closes.
+ */
+export function listen<T>(
+  subscribe: (push: (value: T) => void) => Disposable,
+  end?: (finish: (error?: unknown) => void) => void,
+): AsyncIterableIterator<T> & AsyncDisposable {
+  const queue = new AsyncQueue<T>();
+  const subscription = subscribe((value) => queue.push(value));
+  const stop = (): void => {
+    subscription.dispose();
+    queue.end();
+  };
+  end?.((error) => {
+    subscription.dispose();
+    if (error === undefined) queue.end();
+    else queue.fail(error);
+  });
+  const iterator: AsyncIterableIterator<T> & AsyncDisposable = {
+    next: () => queue.next(),
+    return: async () => {
+      stop();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+    async [Symbol.asyncDispose]() {
+      stop();
+    },
+  };
+  return iterator;
+}

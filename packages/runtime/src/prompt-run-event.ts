@@ -1,0 +1,39 @@
+import type { ApprovalRequest } from './approval-request.js';
+import type { PlanStep, TokenUsage, TurnError, TurnItem } from './internal/wire.js';
+
+export type TurnStatus = 'completed' | 'interrupted' | 'failed';
+
+/** One event of a running turn, as `askStream` yields them. */
+export type PromptRunEvent =
+  | { type: 'turnStarted'; threadId: string; turnId: string }
+  | { type: 'itemStarted'; item: TurnItem }
+  | { type: 'textDelta'; itemId: string; delta: string }
+  | { type: 'reasoningDelta'; itemId: string; delta: string }
+  | { type: 'commandOutputDelta'; itemId: string; delta: string }
+  | { type: 'itemCompleted'; item: TurnItem }
+  | { type: 'approvalRequested'; request: ApprovalRequest }
+  | { type: 'tokenUsage'; usage: TokenUsage }
+  | { type: 'diffUpdated'; diff: string }
+  | { type: 'planUpdated'; plan: PlanStep[]; explanation?: string | null }
+  | { type: 'turnCompleted'; status: TurnStatus; error?: TurnError }
+  | { type: 'error'; error: TurnError; willRetry: boolean };
+
+export type PromptRunEventType = PromptRunEvent['type'];
+
+/** What a finished turn produced. */
+export interface PromptRunResult {
+  threadId: string;
+  turnId: string;
+  status: TurnStatus;
+  /** The last completed agent message (assembled from deltas, or the completed text). */
+  text: string;
+  /** Every item of the turn, in the order they started; items left open were closed by the client. */
+  items: TurnItem[];
+  usage?: TokenUsage;
+  /** The turn's unified diff, when it changed files. */
+  diff?: string;
+  plan?: PlanStep[];
+  /** The server's error for a failed (or interrupted-with-error) turn. */
+  error?: TurnError;
+  durationMs: number;
+}

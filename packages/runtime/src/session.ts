@@ -1,0 +1,178 @@
+import { CodexusError, type RequestOptions } from '@codexus/core';
+import type { ApprovalHandler, ApprovalRequest, TimeoutAction } from './approval-request.js';
+import type { ApprovalTarget } from './approval-router.js';
+import { type InputItem, type Prompt, toTurnInput } from './prompt-input.js';
+import type { PromptRunError } from './prompt-run-error.js';
+import type { PromptRunResult } from './prompt-run-event.js';
+import type { Runtime } from './runtime.js';
+import { assertPrivilege, type ReasoningEffort, type ResolvedSessionConfig } from './session-config.js';
+import { TurnStream } from './turn-stream.js';
+
+export interface AskOptions {
+  signal?: AbortSignal;
+  /** This turn's timeout (ms); default: the session's `timeoutMs`. */
+  timeoutMs?: number;
+  inactivityTimeoutMs?: number;
+  /** A JSON Schema the final message must follow (this turn only). */
+  outputSchema?: Record<string, unknown>;
+  /** Image paths or URLs added after the prompt. */
+  images?: readonly string[];
+  effort?: ReasoningEffort;
+}
+
+/** What a Session needs from its Client. */
+export interface SessionHost {
+  readonly runtime: Runtime;
+  turnFinished(outcome: { result: PromptRunResult; error?: PromptRunError }): void;
+  sessionClosed(session: Session): void;
+}
+
+/**
+ * Layer 3: one codex thread. One turn at a time: a second `ask` while a turn runs is rejected with
+ * `TURN_IN_PROGRESS`, never interleaved.
+ */
+export class Session implements ApprovalTarget, AsyncDisposable {
+  private active: TurnStream | undefined;
+  private closedFlag = false;
+  private turnsRun = 0;
+
+  constructor(
+    private readonly host: SessionHost,
+    private threadIdValue: string,
+    readonly config: ResolvedSessionConfig,
+    /** The `thread/start` (or resume/fork) result: effective model, sandbox, approval policy, ... */
+    public info: Record<string, unknown>,
+  ) {}
+
+  get threadId(): string {
+    return this.threadIdValue;
+  }
+
+  get isClosed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** The running turn, if any. */
+  get activeTurn(): TurnStream | undefined {
+    return this.active;
+  }
+
+  /** Number of turns this session has started. */
+  get turnCount(): number {
+    return this.turnsRun;
+  }
+
+  get approvalHandler(): ApprovalHandler | undefined {
+    return this.config.approvalHandler;
+  }
+
+  get approvalTimeoutMs(): number | undefined {
+    return this.config.approvalTimeoutMs;
+  }
+
+  get timeoutAction(): TimeoutAction | undefined {
+    return this.config.timeoutAction;
+  }
+
+  approvalRequested(request: ApprovalRequest): void {
+    this.active?.approvalRequested(request);
+  }
+
+  /** Runs one turn and resolves with its result (rejects with `PromptRunError` when it fails). */
+  ask(prompt: Prompt, options: AskOptions = {}): Promise<PromptRunResult> {
+    try {
+      return this.askStream(prompt, options).result;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** `askStream(...).result`. */
+  askWait(prompt: Prompt, options: AskOptions = {}): Promise<PromptRunResult> {
+    return this.ask(prompt, options);
+  }
+
+  /** Starts one turn and returns its live event stream. */
+  askStream(prompt: Prompt, options: AskOptions = {}): TurnStream {
+    this.assertOpen('ask');
+    if (this.active) {
+      throw new CodexusError('TURN_IN_PROGRESS', `a turn is already running on thread ${this.threadId}`, {
+        data: { threadId: this.threadId, turnId: this.active.turnId },
+      });
+    }
+    assertPrivilege(this.config.sandbox, this.config.privileged);
+    const params: Record<string, unknown> = {
+      threadId: this.threadId,
+      input: toTurnInput(prompt, options.images),
+      effort: options.effort ?? this.config.effort,
+    };
+    if (options.outputSchema !== undefined) params.outputSchema = options.outputSchema;
+    const stream = new TurnStream({
+      runtime: this.host.runtime,
+      threadId: this.threadId,
+      params,
+      timeoutMs: options.timeoutMs ?? this.config.timeoutMs,
+      inactivityTimeoutMs: options.inactivityTimeoutMs ?? this.config.inactivityTimeoutMs,
+      signal: options.signal,
+      onFinish: (outcome) => {
+        if (this.active === stream) this.active = undefined;
+        this.host.turnFinished(outcome);
+      },
+    });
+    this.active = stream;
+    this.turnsRun++;
+    return stream;
+  }
+
+  /** Adds input to the running turn (`turn/steer`). */
+  async steer(prompt: Prompt, options: RequestOptions = {}): Promise<{ turnId: string }> {
+    this.assertOpen('steer');
+    const turn = this.active;
+    if (!turn)
+      throw new CodexusError('VALIDATION_FAILED', 'steer needs a running turn', {
+        data: { threadId: this.threadId },
+      });
+    const expectedTurnId = await turn.turnIdReady;
+    return this.host.runtime.request<{ turnId: string }>(
+      'turn/steer',
+      { threadId: this.threadId, input: toTurnInput(prompt), expectedTurnId },
+      options,
+    );
+  }
+
+  /** Interrupts the running turn, if any; its result resolves with status `interrupted`. */
+  async interrupt(): Promise<void> {
+    await this.active?.interrupt();
+  }
+
+  /** Closes the session: a running turn is interrupted and awaited (bounded). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    const turn = this.active;
+    if (turn) {
+      await turn.interrupt().catch(() => {});
+      await turn.result.catch(() => {});
+    }
+    this.host.sessionClosed(this);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** After a codex restart: the thread was resumed, or (if it had no turn yet) started anew. */
+  rebind(threadId: string, info: Record<string, unknown>): void {
+    this.threadIdValue = threadId;
+    this.info = info;
+  }
+
+  private assertOpen(what: string): void {
+    if (this.closedFlag)
+      throw new CodexusError('SESSION_CLOSED', `${what}: the session is closed`, {
+        data: { threadId: this.threadId },
+      });
+  }
+}
+
+export type { InputItem, Prompt };

@@ -1,0 +1,122 @@
+/**
+ * @codexus/testkit: hermetic tests against the real codex app-server.
+ * - a scripted stand-in for the OpenAI Responses API ({@link startScriptedModel}) and the items and
+ *   steps it answers with;
+ * - helpers that read what codex sent to the model ({@link userTexts}, {@link functionCallOutputs}, ...);
+ * - a throwaway CODEX_HOME pointing codex at it ({@link createCodexHome}) and a temp workspace;
+ * - the codex binary lookup ({@link resolveCodexBin}) and a small line-JSON client over a real
+ *   `codex app-server` process ({@link startCodex}).
+ * Node built-ins only; no dependency on other codexus packages.
+ */
+
+export {
+  type CodexConfigOptions,
+  type CodexHome,
+  type CodexHomeOptions,
+  type ConfigApprovalPolicy,
+  codexHomeConfig,
+  createCodexHome,
+  createWorkspace,
+  renderCodexConfig,
+  type SandboxMode,
+  SCRIPTED_MODEL,
+  SCRIPTED_PROVIDER_ID,
+  type TomlTable,
+  type TomlValue,
+  type Workspace,
+  type WorkspaceOptions,
+} from './codex-home.js';
+export {
+  type CodexNotification,
+  type CodexProcess,
+  type ExitInfo,
+  type InitializeParams,
+  type InitializeResult,
+  type Params,
+  type ServerRequest,
+  type StartCodexOptions,
+  startCodex,
+  type TimeoutOption,
+  type WaitForOptions,
+} from './codex-process.js';
+export {
+  type JsonRpcErrorObject,
+  TESTKIT_ERROR_CODES,
+  TestkitError,
+  type TestkitErrorCode,
+  type TestkitErrorOptions,
+} from './errors.js';
+export {
+  applyPatch,
+  type CustomOutputItem,
+  type FunctionCallItem,
+  type FunctionCallOptions,
+  functionCall,
+  message,
+  type OutputItem,
+  type OutputMessageItem,
+  type PatchOperation,
+  type ReasoningItem,
+  rawItem,
+  reasoning,
+  renderPatchOperations,
+  type ScriptItem,
+  type ShellOptions,
+  shell,
+  streamedMessage,
+  streamedReasoning,
+} from './items.js';
+export {
+  assistantTexts,
+  developerTexts,
+  functionCallOutput,
+  functionCallOutputs,
+  functionCalls,
+  type InputContentPart,
+  type InputFunctionCall,
+  type InputFunctionCallOutput,
+  type InputItem,
+  type InputMessage,
+  instructions,
+  isInjectedContext,
+  lastUserText,
+  outputSchema,
+  type RecordedRequest,
+  type ResponsesRequestBody,
+  type TextFormat,
+  textFormat,
+  toolNames,
+  type UserTextsOptions,
+  userTexts,
+} from './recorded-request.js';
+export {
+  CODEX_BIN_ENV,
+  type CodexPlatformTarget,
+  codexPlatformTarget,
+  type ResolveCodexBinOptions,
+  resolveCodexBin,
+} from './resolve-codex-bin.js';
+export {
+  type ScriptedModel,
+  type ScriptedModelOptions,
+  startScriptedModel,
+  type WaitOptions,
+} from './scripted-model.js';
+export { DEFAULT_USAGE, encodeSseEvent, responseEvents, type SseEvent } from './sse.js';
+export {
+  delayed,
+  type FailStep,
+  failure,
+  type HangStep,
+  type HttpErrorStep,
+  hang,
+  httpError,
+  type RespondStep,
+  type ResponseUsage,
+  type ScriptEntry,
+  type ScriptStep,
+  type StaticScriptEntry,
+  type StepFunction,
+  step,
+  toStep,
+} from './steps.js';
