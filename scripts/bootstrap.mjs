@@ -16,10 +16,7 @@ const jobs = {
     ['run', 'build'],
     ['--filter', '@codexus/examples', 'run', 'demo', ...extra],
   ],
-  test: [
-    ['run', 'check'],
-    ['--filter', '@codexus/codegen', 'run', 'check'],
-  ],
+  test: [['run', 'check']],
 };
 if (!jobs[job]) {
   console.error(`usage: node scripts/bootstrap.mjs ${Object.keys(jobs).join('|')}`);

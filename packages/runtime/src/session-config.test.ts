@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { toTurnInput } from './prompt-input.js';
+import { resolveSessionConfig, threadParams } from './session-config.js';
+
+describe('resolveSessionConfig', () => {
+  it('applies the safe defaults', () => {
+    expect(resolveSessionConfig({ cwd: '/w' })).toMatchObject({
+      approval: 'never',
+      sandbox: 'read-only',
+      effort: 'medium',
+      timeoutMs: 120_000,
+      privileged: false,
+    });
+    expect(threadParams(resolveSessionConfig({ cwd: '/w', model: 'm' }))).toEqual({
+      cwd: '/w',
+      approvalPolicy: 'never',
+      sandbox: 'read-only',
+      model: 'm',
+    });
+  });
+
+  it('refuses privileged sandboxes without privileged: true, and bad values', () => {
+    expect(() => resolveSessionConfig({ cwd: '/w', sandbox: 'danger-full-access' })).toThrow(
+      /privileged: true/,
+    );
+    expect(resolveSessionConfig({ cwd: '/w', sandbox: 'danger-full-access', privileged: true }).sandbox).toBe(
+      'danger-full-access',
+    );
+    expect(() => resolveSessionConfig({ cwd: 'rel' })).toThrow(/absolute/);
+    // @ts-expect-error an unknown approval policy
+    expect(() => resolveSessionConfig({ cwd: '/w', approval: 'on-failure' })).toThrow(
+      /approval must be one of/,
+    );
+    expect(() => resolveSessionConfig({ cwd: '/w', timeoutMs: -1 })).toThrow(/timeoutMs/);
+  });
+});
+
+describe('toTurnInput', () => {
+  it('turns text and images into input items, and validates items', () => {
+    expect(toTurnInput('hi', ['/a.png', 'https://x/y.png'])).toEqual([
+      { type: 'text', text: 'hi' },
+      { type: 'localImage', path: '/a.png' },
+      { type: 'image', url: 'https://x/y.png' },
+    ]);
+    expect(() => toTurnInput([])).toThrow(/at least one/);
+    // @ts-expect-error a malformed item
+    expect(() => toTurnInput([{ type: 'text' }])).toThrow(/item 0/);
+  });
+});
