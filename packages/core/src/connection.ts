@@ -294,9 +294,14 @@ export class Connection implements AsyncDisposable {
     try {
       await this.transport.send(text);
     } catch (error) {
-      const typed = CodexusError.isInstance(error)
-        ? error
-        : new CodexusError('CONNECTION_CLOSED', `write failed: ${String(error)}`, { cause: error });
+      // A write fails when the process is dying; report it with the exit details, like the rest.
+      const info = this.closeInfoValue ?? (await within(this.closedPromise, CLOSE_REPORT_WAIT_MS));
+      const method = typeof wire.method === 'string' ? wire.method : 'response';
+      const typed = info
+        ? closedError(method, info)
+        : new CodexusError('CONNECTION_CLOSED', `${method}: write failed: ${String(error)}`, {
+            cause: error,
+          });
       if ('id' in wire && 'method' in wire) this.pending.get(wire.id as JSONRPCID)?.fail(typed);
       throw typed;
     }
@@ -413,6 +418,23 @@ export class Connection implements AsyncDisposable {
       }
     }
   }
+}
+
+/** How long a failed write waits for the transport to report why it closed. */
+const CLOSE_REPORT_WAIT_MS = 200;
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref?.();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => resolve(undefined),
+    );
+  });
 }
 
 function keyOf(id: JSONRPCID): string {
