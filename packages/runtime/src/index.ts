@@ -7,6 +7,7 @@ export {
   type RequestOptions,
   type ServerNotification,
   type ServerRequest,
+  type StdioTransport,
 } from '@codexus/core';
 export {
   type ApprovalAnswer,

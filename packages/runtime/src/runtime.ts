@@ -112,13 +112,13 @@ export class Runtime implements AsyncDisposable {
   }
 
   /** A raw request: no validation (the typed path is `AppServer.request`). */
-  request<R = unknown>(method: string, params?: unknown, options?: RequestOptions): Promise<R> {
+  async request<R = unknown>(method: string, params?: unknown, options?: RequestOptions): Promise<R> {
     this.assertUsable(method);
     return this.current.connection.request<R>(method, params, options);
   }
 
   /** A raw notification. */
-  notify(method: string, params?: unknown): Promise<void> {
+  async notify(method: string, params?: unknown): Promise<void> {
     this.assertUsable(method);
     return this.current.connection.notify(method, params);
   }

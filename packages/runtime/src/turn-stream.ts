@@ -63,7 +63,8 @@ export class TurnStream implements AsyncIterable<PromptRunEvent>, AsyncDisposabl
     });
     // Callers who only iterate events must not see an unhandled rejection; awaiting `result` still throws.
     this.result.catch(() => {});
-    void this.run();
+    // Start on the next microtask: the caller holds the stream before anything can finish it.
+    queueMicrotask(() => void this.run());
   }
 
   get threadId(): string {
