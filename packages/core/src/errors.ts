@@ -20,6 +20,10 @@ export const CODEXUS_ERROR_CODES = [
   'TURN_IN_PROGRESS',
   'TURN_FAILED',
   'HOOK_BLOCKED',
+  /** A remote app-server refused the WebSocket upgrade (HTTP 401/403: missing, wrong or expired credentials). */
+  'AUTH_FAILED',
+  /** A write was refused because the stored state changed since it was read (nothing was lost). */
+  'CONFLICT',
 ] as const;
 export type CodexusErrorCode = (typeof CODEXUS_ERROR_CODES)[number];
 

@@ -2,11 +2,14 @@ export { AsyncQueue } from './async-queue.js';
 export { backoffDelay, DEFAULT_OVERLOAD_RETRY, type RetryPolicy } from './backoff.js';
 export { type ConfigOverrides, type ConfigValue, configOverrideArgs, tomlValue } from './config-overrides.js';
 export {
+  type CodexCommand,
   type CodexProcessOptions,
   type Connected,
   type ConnectOptions,
+  codexCommand,
   connect,
   createCodexTransport,
+  createRemoteTransport,
 } from './connect.js';
 export {
   Connection,
@@ -42,6 +45,12 @@ export {
   type ServerInfo,
 } from './handshake.js';
 export {
+  type AppServerAuth,
+  type LaunchAppServerOptions,
+  LaunchedAppServer,
+  launchAppServer,
+} from './launch-app-server.js';
+export {
   DEFAULT_MAX_LINE_BYTES,
   type DecodedLine,
   LineDecoder,
@@ -50,6 +59,17 @@ export {
 export { consoleLogger, type Logger, silentLogger, type WireTrace, type WireTraceEntry } from './logger.js';
 export { type MemoryServerEnd, MemoryTransport } from './memory-transport.js';
 export { type ConnectionMetricsSnapshot, percentile } from './metrics.js';
+export {
+  DEFAULT_JWT_TTL_MS,
+  MIN_JWT_SECRET_BYTES,
+  mintJwt,
+  type ParsedRemote,
+  parseRemote,
+  type RemoteAuthMode,
+  type RemoteJwtOptions,
+  type RemoteOptions,
+  remoteHeaders,
+} from './remote-config.js';
 export type { RequestOptions } from './request-options.js';
 export {
   CODEX_BIN_ENV,
@@ -67,3 +87,4 @@ export {
   PINNED_CODEX_VERSION,
   parseCodexVersion,
 } from './version.js';
+export { WebSocketTransport, type WebSocketTransportOptions } from './websocket-transport.js';

@@ -1,12 +1,21 @@
 import { CodexusError, percentile, type RequestOptions, type ServerInfo } from '@codexus/core';
+import type { Hook } from '@codexus/plugin';
 import type { ApprovalHandler, TimeoutAction, UnknownServerRequestPolicy } from './approval-request.js';
 import { ApprovalRouter } from './approval-router.js';
+import {
+  HookEngine,
+  type HookEngineOptions,
+  type HookMetrics,
+  reviewApproval,
+  runPostSessionStart,
+  runPreSessionStart,
+} from './hooks/index.js';
 import { isRecord, str } from './internal/wire.js';
-import type { PromptRunError } from './prompt-run-error.js';
 import type { PromptRunResult } from './prompt-run-event.js';
-import { Runtime, type RuntimeConfig, type RuntimeMetrics } from './runtime.js';
+import { type ConnectCallOptions, Runtime, type RuntimeConfig, type RuntimeMetrics } from './runtime.js';
 import { Session, type SessionHost } from './session.js';
 import { resolveSessionConfig, type SessionConfig, threadParams } from './session-config.js';
+import type { AttachStateOptions, StateAttachment } from './state/index.js';
 
 export interface ClientConfig extends RuntimeConfig {
   /** Answers approvals of sessions that have no handler of their own. */
@@ -14,11 +23,16 @@ export interface ClientConfig extends RuntimeConfig {
   approvalTimeoutMs?: number;
   timeoutAction?: TimeoutAction;
   unknownServerRequestPolicy?: UnknownServerRequestPolicy;
+  /** Hooks for every session of this client (they run before the session's own). */
+  hooks?: readonly Hook[];
+  /** Hook time limit (ms), failure policy (PreRun/PreSessionStart/PreTurn) and context metadata. */
+  hookOptions?: Pick<HookEngineOptions, 'timeoutMs' | 'onFailure' | 'metadata'>;
 }
 
 export interface ClientMetrics extends RuntimeMetrics {
   sessions: number;
   turns: { completed: number; failed: number; interrupted: number; p50Ms: number; p95Ms: number };
+  hooks: HookMetrics;
 }
 
 export interface ThreadPage {
@@ -42,6 +56,7 @@ export class Client implements SessionHost, AsyncDisposable {
   private constructor(
     readonly runtime: Runtime,
     private readonly config: ClientConfig,
+    readonly hooks: HookEngine,
   ) {
     this.router = new ApprovalRouter({
       findTarget: (threadId) => this.findSession(threadId),
@@ -51,6 +66,16 @@ export class Client implements SessionHost, AsyncDisposable {
       approvalTimeoutMs: config.approvalTimeoutMs,
       timeoutAction: config.timeoutAction,
       logger: runtime.logger,
+      review: (request, answer, signal) => {
+        const session = this.findSession(request.threadId);
+        const turn = session?.activeTurn;
+        return reviewApproval(session?.hooks ?? this.hooks, request, answer, {
+          signal,
+          cwd: session?.config.cwd,
+          item: turn?.item(request.itemId),
+          onReports: (reports) => turn?.addHookReports(reports),
+        });
+      },
     });
     runtime.setServerRequestRouter((request) => this.router.route(request));
     runtime.on('serverRequest/resolved', (n) => {
@@ -59,9 +84,10 @@ export class Client implements SessionHost, AsyncDisposable {
     runtime.onRestart(() => this.rebindSessions());
   }
 
-  /** Spawns codex and runs the handshake. */
-  static async connect(config: ClientConfig = {}): Promise<Client> {
-    return new Client(await Runtime.start(config), config);
+  /** Spawns codex and runs the handshake (`signal` aborts a handshake in progress). */
+  static async connect(config: ClientConfig = {}, options: ConnectCallOptions = {}): Promise<Client> {
+    const hooks = new HookEngine({ ...config.hookOptions, hooks: config.hooks, logger: config.logger });
+    return new Client(await Runtime.start(config, options), config, hooks);
   }
 
   get server(): ServerInfo {
@@ -70,14 +96,18 @@ export class Client implements SessionHost, AsyncDisposable {
 
   /** Starts a new thread. The config is validated (and defaults applied) before any RPC. */
   async startSession(config: SessionConfig, options: RequestOptions = {}): Promise<Session> {
-    const resolved = resolveSessionConfig(config);
+    let resolved = resolveSessionConfig(config);
+    const hooks = this.hooks.extend(config.hooks ?? []); // refuses bad hooks before any RPC
     this.assertOpen('startSession');
+    ({ config: resolved } = await runPreSessionStart(hooks, resolved, { signal: options.signal }));
     const info = await this.runtime.request<Record<string, unknown>>(
       'thread/start',
       threadParams(resolved),
       options,
     );
-    return this.adopt(threadIdFrom(info), resolved, info);
+    const session = this.adopt(threadIdFrom(info), resolved, info, hooks);
+    await runPostSessionStart(hooks, { threadId: session.threadId, config: resolved, info });
+    return session;
   }
 
   /** Resumes a stored thread (`thread/resume`), e.g. after a restart of your program. */
@@ -117,6 +147,11 @@ export class Client implements SessionHost, AsyncDisposable {
     await this.runtime.request('thread/archive', { threadId }, options);
   }
 
+  /** The runtime's state projection (see `Runtime.state`). */
+  state(options?: Omit<AttachStateOptions, 'protocolRevision'>): StateAttachment {
+    return this.runtime.state(options);
+  }
+
   metrics(): ClientMetrics {
     return {
       ...this.runtime.metrics(),
@@ -126,6 +161,7 @@ export class Client implements SessionHost, AsyncDisposable {
         p50Ms: percentile(this.turnDurations, 0.5),
         p95Ms: percentile(this.turnDurations, 0.95),
       },
+      hooks: this.hooks.metrics(),
     };
   }
 
@@ -143,7 +179,7 @@ export class Client implements SessionHost, AsyncDisposable {
   }
 
   /** @internal SessionHost */
-  turnFinished({ result, error }: { result: PromptRunResult; error?: PromptRunError }): void {
+  turnFinished({ result, error }: { result: PromptRunResult; error?: CodexusError }): void {
     if (error) this.turnCounts.failed++;
     else if (result.status === 'interrupted') this.turnCounts.interrupted++;
     else this.turnCounts.completed++;
@@ -177,8 +213,9 @@ export class Client implements SessionHost, AsyncDisposable {
     threadId: string,
     config: ReturnType<typeof resolveSessionConfig>,
     info: Record<string, unknown>,
+    hooks?: HookEngine,
   ): Session {
-    const session = new Session(this, threadId, config, info);
+    const session = new Session(this, threadId, config, info, hooks);
     this.sessions.add(session);
     return session;
   }
@@ -218,7 +255,7 @@ export class Client implements SessionHost, AsyncDisposable {
   }
 
   private assertOpen(what: string): void {
-    if (this.closing || this.runtime.state === 'closed') {
+    if (this.closing || this.runtime.lifecycle === 'closed') {
       throw new CodexusError('CONNECTION_CLOSED', `${what}: the client is closed`);
     }
   }

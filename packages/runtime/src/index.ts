@@ -1,14 +1,21 @@
 export {
+  type AppServerAuth,
   CodexRpcError,
   CodexusError,
   type CodexusErrorCode,
   type Disposable,
+  type LaunchAppServerOptions,
+  LaunchedAppServer,
   type Logger,
+  launchAppServer,
+  type RemoteJwtOptions,
+  type RemoteOptions,
   type RequestOptions,
   type ServerNotification,
   type ServerRequest,
   type StdioTransport,
 } from '@codexus/core';
+export { AppServer, type AppServerConfig, type AppServerOptions } from './app-server.js';
 export {
   type ApprovalAnswer,
   type ApprovalDecision,
@@ -22,7 +29,44 @@ export {
   type UnknownServerRequestPolicy,
 } from './approval-request.js';
 export { Client, type ClientConfig, type ClientMetrics, type ThreadPage } from './client.js';
+export {
+  ClientPool,
+  type ClientPoolConfig,
+  type EndpointLoad,
+  type EndpointReport,
+  type EndpointState,
+  type PoolEndpoint,
+  pickEndpoint,
+} from './client-pool.js';
 export { DEFAULT_APPROVAL_TIMEOUT_MS, SAFE_DEFAULTS } from './defaults.js';
+export {
+  applyHookPatch,
+  DEFAULT_HOOK_TIMEOUT_MS,
+  HookBlockedError,
+  type HookContextInit,
+  HookEngine,
+  type HookEngineOptions,
+  type HookFailurePolicy,
+  type HookMetrics,
+  type HookPatchTarget,
+  HookReportCollector,
+  type HookRunCallOptions,
+  isToolItem,
+  type PreHookOutcome,
+  type ReviewApprovalOptions,
+  reviewApproval,
+  runHookResult,
+  runPostSessionStart,
+  runPostToolUse,
+  runPostTurn,
+  runPreSessionStart,
+  runPreTurn,
+  type SessionHookScope,
+  type TurnHookScope,
+  throwIfBlocked,
+  toolInfoFromApproval,
+  toolInfoFromItem,
+} from './hooks/index.js';
 export type { PlanStep, TokenUsage, TokenUsageBreakdown, TurnError, TurnItem } from './internal/wire.js';
 export { type InputItem, type Prompt, promptText, toTurnInput } from './prompt-input.js';
 export {
@@ -31,9 +75,16 @@ export {
   type PromptRunFailureReason,
   type TurnFailureClass,
 } from './prompt-run-error.js';
-export type { PromptRunEvent, PromptRunEventType, PromptRunResult, TurnStatus } from './prompt-run-event.js';
+export type {
+  PromptRunEvent,
+  PromptRunEventType,
+  PromptRunResult,
+  StructuredRunResult,
+  TurnStatus,
+} from './prompt-run-event.js';
 export type { RestartPolicy } from './restart-policy.js';
 export {
+  type ConnectCallOptions,
   type EventFilter,
   Runtime,
   type RuntimeConfig,
@@ -50,5 +101,14 @@ export {
   type SandboxMode,
   type SessionConfig,
 } from './session-config.js';
+export * from './state/index.js';
+export {
+  type InferOutputOf,
+  OutputInvalidError,
+  type OutputIssue,
+  type OutputSpec,
+  type PreparedOutput,
+  prepareOutput,
+} from './structured-output.js';
 export { TurnAssembler } from './turn-assembler.js';
 export { TurnStream } from './turn-stream.js';

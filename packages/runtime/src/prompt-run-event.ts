@@ -1,3 +1,4 @@
+import type { HookReport } from '@codexus/plugin';
 import type { ApprovalRequest } from './approval-request.js';
 import type { PlanStep, TokenUsage, TurnError, TurnItem } from './internal/wire.js';
 
@@ -36,4 +37,9 @@ export interface PromptRunResult {
   /** The server's error for a failed (or interrupted-with-error) turn. */
   error?: TurnError;
   durationMs: number;
+  /** The reports of the hooks that ran for this turn (PreTurn, PreToolUse, PostToolUse, PostTurn). */
+  hookReports?: HookReport[];
 }
+
+/** The result of a turn asked with `output`: `output` is the parsed, validated final message. */
+export type StructuredRunResult<T> = PromptRunResult & { output: T };

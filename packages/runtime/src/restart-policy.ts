@@ -1,4 +1,8 @@
-/** Supervision: `never` (default), or respawn up to `maxRestarts` times, waiting `backoffMs` (doubling). */
+/**
+ * Supervision: `never` (default), or respawn (local) / reconnect (remote) up to `maxRestarts` times
+ * per outage, waiting `backoffMs`, doubling up to 30 s. The budget is full again once a connection
+ * stayed up for 30 s, so a crash loop still stops after `maxRestarts`.
+ */
 export type RestartPolicy = 'never' | { maxRestarts: number; backoffMs?: number };
 
 export function restartDelay(policy: RestartPolicy, attempt: number): number | undefined {

@@ -10,6 +10,7 @@ import {
   type Disposable,
   Emitter,
   type Logger,
+  type RequestId,
   type RequestOptions,
   type RetryPolicy,
   type ServerInfo,
@@ -20,9 +21,11 @@ import {
   type TransportCloseInfo,
   type WireTrace,
 } from '@codexus/core';
+import { PROTOCOL_REVISION } from '@codexus/protocol';
 import { listen } from './internal/listen.js';
 import { threadIdOf } from './internal/wire.js';
 import { type RestartPolicy, restartDelay } from './restart-policy.js';
+import { type AttachStateOptions, attachStateProjection, type StateAttachment } from './state/index.js';
 
 export type RuntimeState = 'starting' | 'ready' | 'restarting' | 'closed';
 
@@ -39,6 +42,14 @@ export interface RuntimeConfig extends CodexProcessOptions {
   restart?: RestartPolicy;
   /** Connect through this transport factory instead of spawning codex (remote servers, tests). */
   transport?: () => Transport;
+}
+
+/** A connection up this long before it fails starts a new outage (the restart budget is full again). */
+const STABLE_CONNECTION_MS = 30_000;
+
+/** Options of the call that connects (not of the connection). */
+export interface ConnectCallOptions {
+  signal?: AbortSignal;
 }
 
 export interface EventFilter {
@@ -59,10 +70,16 @@ export class Runtime implements AsyncDisposable {
   private current: Connected;
   private stateValue: RuntimeState = 'ready';
   private restarts = 0;
+  /** Restarts since the connection was last stable (see STABLE_CONNECTION_MS). */
+  private outageRestarts = 0;
+  private readySinceMs = Date.now();
   private readonly notifications: Emitter<ServerNotification>;
-  private readonly lifecycle: Emitter<RuntimeState>;
+  private readonly lifecycleEvents: Emitter<RuntimeState>;
   private readonly restartListeners = new Set<(server: ServerInfo) => void | Promise<void>>();
   private readonly unrouted = new AsyncQueue<ServerRequest>();
+  private readonly serverRequestEvents: Emitter<ServerRequest>;
+  private readonly answeredEvents: Emitter<{ id: RequestId; atMs: number }>;
+  private stateAttachment: StateAttachment | undefined;
   private router: ((request: ServerRequest) => void) | undefined;
   private closing: Promise<void> | undefined;
   private readonly closedPromise: Promise<TransportCloseInfo>;
@@ -75,7 +92,9 @@ export class Runtime implements AsyncDisposable {
   ) {
     this.logger = config.logger ?? silentLogger;
     this.notifications = new Emitter(this.logger);
-    this.lifecycle = new Emitter(this.logger);
+    this.lifecycleEvents = new Emitter(this.logger);
+    this.serverRequestEvents = new Emitter(this.logger);
+    this.answeredEvents = new Emitter(this.logger);
     this.current = connected;
     this.closedPromise = new Promise((resolve) => {
       this.resolveClosed = resolve;
@@ -83,17 +102,41 @@ export class Runtime implements AsyncDisposable {
     this.attach(connected);
   }
 
-  /** Spawns codex (or uses the configured transport) and runs the handshake. */
-  static async start(config: RuntimeConfig = {}): Promise<Runtime> {
-    return new Runtime(config, await Runtime.open(config));
+  /**
+   * Spawns codex (or uses the configured transport) and runs the handshake. Aborting `signal` stops
+   * a handshake in progress (`ABORTED`); the process is closed before the error is thrown.
+   */
+  static async start(config: RuntimeConfig = {}, options: ConnectCallOptions = {}): Promise<Runtime> {
+    return new Runtime(config, await Runtime.open(config, options.signal));
   }
 
-  private static open(config: RuntimeConfig): Promise<Connected> {
-    return connect({ ...config, transport: config.transport?.() });
+  private static open(config: RuntimeConfig, signal?: AbortSignal): Promise<Connected> {
+    return connect({ ...config, transport: config.transport?.(), signal });
   }
 
-  get state(): RuntimeState {
+  /** Lifecycle: `starting`, `ready`, `restarting`, `closed`. */
+  get lifecycle(): RuntimeState {
     return this.stateValue;
+  }
+
+  /**
+   * The state projection: one bounded, serializable answer to "what is going on right now?",
+   * derived from the live protocol messages (see docs/state.md). Created on the first call; the
+   * options (limits, store, snapshot interval) apply to that first call.
+   */
+  state(options: Omit<AttachStateOptions, 'protocolRevision'> = {}): StateAttachment {
+    this.stateAttachment ??= attachStateProjection(this, { protocolRevision: PROTOCOL_REVISION, ...options });
+    return this.stateAttachment;
+  }
+
+  /** Every server request as it arrives (before anything answers it). */
+  onServerRequest(listener: (request: ServerRequest) => void): Disposable {
+    return this.serverRequestEvents.on('*', listener);
+  }
+
+  /** A server request was answered by this client. */
+  onServerRequestAnswered(listener: (id: RequestId, atMs: number) => void): Disposable {
+    return this.answeredEvents.on('*', ({ id, atMs }) => listener(id, atMs));
   }
 
   /** What the server said in `initialize` (refreshed after a restart). */
@@ -144,7 +187,7 @@ export class Runtime implements AsyncDisposable {
 
   /** Lifecycle changes (`restarting`, `ready`, `closed`). */
   onStateChange(listener: (state: RuntimeState) => void): Disposable {
-    return this.lifecycle.on('*', listener);
+    return this.lifecycleEvents.on('*', listener);
   }
 
   /** Called after a successful restart (and re-handshake), e.g. to resume sessions. */
@@ -180,6 +223,8 @@ export class Runtime implements AsyncDisposable {
 
   async close(): Promise<void> {
     this.closing ??= (async () => {
+      // The last snapshot is written while the projection still sees the live threads.
+      await this.stateAttachment?.close();
       this.setState('closed');
       await this.current.connection.close();
       this.unrouted.end();
@@ -201,7 +246,9 @@ export class Runtime implements AsyncDisposable {
   private attach(connected: Connected): void {
     const { connection } = connected;
     connection.on('*', (n) => this.notifications.emit(n.method, n));
-    connection.setServerRequestHandler((request) => {
+    connection.setServerRequestHandler((incoming) => {
+      const request = this.reportAnswer(incoming);
+      this.serverRequestEvents.emit('*', request);
       if (this.router) this.router(request);
       else this.unrouted.push(request);
     });
@@ -211,22 +258,32 @@ export class Runtime implements AsyncDisposable {
   private async onConnectionClosed(connection: Connection, info: TransportCloseInfo): Promise<void> {
     if (this.stateValue === 'closed' || connection !== this.current.connection) return;
     const policy = this.config.restart ?? 'never';
+    // A connection that stayed up for a while starts a new outage with a full restart budget; one
+    // that dies right after each restart (a crash loop) keeps counting towards maxRestarts.
+    if (Date.now() - this.readySinceMs >= STABLE_CONNECTION_MS) this.outageRestarts = 0;
+    const remote = this.config.remote !== undefined || this.config.transport !== undefined;
+    const what = remote ? 'the connection to codex was lost' : 'codex exited';
     for (let attempt = 0; ; attempt++) {
-      const delay = restartDelay(policy, this.restarts);
+      const delay = restartDelay(policy, this.outageRestarts);
       if (delay === undefined) {
-        this.logger.error('codex exited; not restarting', { ...info });
+        this.logger.error(`${what}; not restarting`, { ...info });
         this.setState('closed');
         this.unrouted.fail(
-          new CodexusError('CONNECTION_CLOSED', `codex exited (${info.reason})`, { data: { ...info } }),
+          new CodexusError('CONNECTION_CLOSED', `${what} (${info.reason})`, { data: { ...info } }),
         );
         this.resolveClosed(info);
         return;
       }
       this.setState('restarting');
-      this.logger.warn('codex exited; restarting', { ...info, attempt: attempt + 1, delayMs: delay });
+      this.logger.warn(`${what}; ${remote ? 'reconnecting' : 'restarting'}`, {
+        ...info,
+        attempt: attempt + 1,
+        delayMs: delay,
+      });
       await new Promise((r) => setTimeout(r, delay).unref());
       if (this.isClosed()) return;
       this.restarts++;
+      this.outageRestarts++;
       try {
         const next = await Runtime.open(this.config);
         if (this.isClosed()) {
@@ -235,6 +292,7 @@ export class Runtime implements AsyncDisposable {
         }
         this.current = next;
         this.attach(next);
+        this.readySinceMs = Date.now();
         this.setState('ready');
         for (const listener of [...this.restartListeners]) {
           try {
@@ -250,6 +308,28 @@ export class Runtime implements AsyncDisposable {
     }
   }
 
+  /** The same request, reporting to `onServerRequestAnswered` once it is answered. */
+  private reportAnswer(request: ServerRequest): ServerRequest {
+    const answered = (): void => this.answeredEvents.emit('*', { id: request.id, atMs: Date.now() });
+    return {
+      id: request.id,
+      method: request.method,
+      params: request.params,
+      receivedAtMs: request.receivedAtMs,
+      get answered() {
+        return request.answered;
+      },
+      respond: async (result) => {
+        await request.respond(result);
+        answered();
+      },
+      respondError: async (error) => {
+        await request.respondError(error);
+        answered();
+      },
+    };
+  }
+
   /** A method, not a field read, so that checks after an await are not narrowed away. */
   private isClosed(): boolean {
     return this.stateValue === 'closed';
@@ -258,6 +338,6 @@ export class Runtime implements AsyncDisposable {
   private setState(state: RuntimeState): void {
     if (this.stateValue === state) return;
     this.stateValue = state;
-    this.lifecycle.emit(state, state);
+    this.lifecycleEvents.emit(state, state);
   }
 }

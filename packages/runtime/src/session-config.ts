@@ -1,4 +1,5 @@
 import { CodexusError } from '@codexus/core';
+import type { Hook } from '@codexus/plugin';
 import type { ApprovalHandler, TimeoutAction } from './approval-request.js';
 import { SAFE_DEFAULTS } from './defaults.js';
 
@@ -34,6 +35,8 @@ export interface SessionConfig {
   approvalHandler?: ApprovalHandler;
   approvalTimeoutMs?: number;
   timeoutAction?: TimeoutAction;
+  /** This session's hooks; they run after the client's. */
+  hooks?: readonly Hook[];
   /** Extra thread config (`thread/start`'s `config`). */
   config?: Record<string, unknown>;
 }

@@ -1,11 +1,12 @@
 import { CodexusError, type RequestOptions } from '@codexus/core';
 import type { ApprovalHandler, ApprovalRequest, TimeoutAction } from './approval-request.js';
 import type { ApprovalTarget } from './approval-router.js';
-import { type InputItem, type Prompt, toTurnInput } from './prompt-input.js';
-import type { PromptRunError } from './prompt-run-error.js';
-import type { PromptRunResult } from './prompt-run-event.js';
+import type { HookEngine } from './hooks/hook-engine.js';
+import { type InputItem, type Prompt, promptText, toTurnInput } from './prompt-input.js';
+import type { PromptRunResult, StructuredRunResult } from './prompt-run-event.js';
 import type { Runtime } from './runtime.js';
 import { assertPrivilege, type ReasoningEffort, type ResolvedSessionConfig } from './session-config.js';
+import { type InferOutputOf, type OutputSpec, prepareOutput } from './structured-output.js';
 import { TurnStream } from './turn-stream.js';
 
 export interface AskOptions {
@@ -13,8 +14,13 @@ export interface AskOptions {
   /** This turn's timeout (ms); default: the session's `timeoutMs`. */
   timeoutMs?: number;
   inactivityTimeoutMs?: number;
-  /** A JSON Schema the final message must follow (this turn only). */
+  /** A raw JSON Schema the final message must follow (this turn only); `text` stays unparsed. */
   outputSchema?: Record<string, unknown>;
+  /**
+   * A schema for the final message, both directions: its JSON Schema is sent as the turn's
+   * `outputSchema`, and `result.output` is the parsed, validated value (`OUTPUT_INVALID` otherwise).
+   */
+  output?: OutputSpec;
   /** Image paths or URLs added after the prompt. */
   images?: readonly string[];
   effort?: ReasoningEffort;
@@ -23,7 +29,8 @@ export interface AskOptions {
 /** What a Session needs from its Client. */
 export interface SessionHost {
   readonly runtime: Runtime;
-  turnFinished(outcome: { result: PromptRunResult; error?: PromptRunError }): void;
+  readonly hooks: HookEngine;
+  turnFinished(outcome: { result: PromptRunResult; error?: CodexusError }): void;
   sessionClosed(session: Session): void;
 }
 
@@ -42,6 +49,8 @@ export class Session implements ApprovalTarget, AsyncDisposable {
     readonly config: ResolvedSessionConfig,
     /** The `thread/start` (or resume/fork) result: effective model, sandbox, approval policy, ... */
     public info: Record<string, unknown>,
+    /** The client's hooks, then this session's. */
+    readonly hooks: HookEngine = host.hooks.extend(config.hooks ?? []),
   ) {}
 
   get threadId(): string {
@@ -79,6 +88,11 @@ export class Session implements ApprovalTarget, AsyncDisposable {
   }
 
   /** Runs one turn and resolves with its result (rejects with `PromptRunError` when it fails). */
+  ask<S extends OutputSpec>(
+    prompt: Prompt,
+    options: AskOptions & { output: S },
+  ): Promise<StructuredRunResult<InferOutputOf<S>>>;
+  ask(prompt: Prompt, options?: AskOptions): Promise<PromptRunResult>;
   ask(prompt: Prompt, options: AskOptions = {}): Promise<PromptRunResult> {
     try {
       return this.askStream(prompt, options).result;
@@ -88,11 +102,21 @@ export class Session implements ApprovalTarget, AsyncDisposable {
   }
 
   /** `askStream(...).result`. */
+  askWait<S extends OutputSpec>(
+    prompt: Prompt,
+    options: AskOptions & { output: S },
+  ): Promise<StructuredRunResult<InferOutputOf<S>>>;
+  askWait(prompt: Prompt, options?: AskOptions): Promise<PromptRunResult>;
   askWait(prompt: Prompt, options: AskOptions = {}): Promise<PromptRunResult> {
     return this.ask(prompt, options);
   }
 
   /** Starts one turn and returns its live event stream. */
+  askStream<S extends OutputSpec>(
+    prompt: Prompt,
+    options: AskOptions & { output: S },
+  ): TurnStream<StructuredRunResult<InferOutputOf<S>>>;
+  askStream(prompt: Prompt, options?: AskOptions): TurnStream;
   askStream(prompt: Prompt, options: AskOptions = {}): TurnStream {
     this.assertOpen('ask');
     if (this.active) {
@@ -106,7 +130,15 @@ export class Session implements ApprovalTarget, AsyncDisposable {
       input: toTurnInput(prompt, options.images),
       effort: options.effort ?? this.config.effort,
     };
+    if (options.output !== undefined && options.outputSchema !== undefined) {
+      throw new CodexusError(
+        'VALIDATION_FAILED',
+        'pass either output (a schema) or outputSchema (raw JSON Schema), not both',
+      );
+    }
+    const prepared = options.output === undefined ? undefined : prepareOutput(options.output);
     if (options.outputSchema !== undefined) params.outputSchema = options.outputSchema;
+    if (prepared) params.outputSchema = prepared.jsonSchema;
     const stream = new TurnStream({
       runtime: this.host.runtime,
       threadId: this.threadId,
@@ -114,6 +146,8 @@ export class Session implements ApprovalTarget, AsyncDisposable {
       timeoutMs: options.timeoutMs ?? this.config.timeoutMs,
       inactivityTimeoutMs: options.inactivityTimeoutMs ?? this.config.inactivityTimeoutMs,
       signal: options.signal,
+      hooks: { engine: this.hooks, cwd: this.config.cwd, prompt: promptText(prompt) },
+      parseOutput: prepared?.parse,
       onFinish: (outcome) => {
         if (this.active === stream) this.active = undefined;
         this.host.turnFinished(outcome);

@@ -41,6 +41,11 @@ export class TurnAssembler {
     return this.completion !== undefined;
   }
 
+  /** The item with this id, as last seen. */
+  item(id: string): TurnItem | undefined {
+    return this.items.get(id);
+  }
+
   /** Applies one notification; returns the events it produced (possibly none). */
   apply(method: string, params: unknown): PromptRunEvent[] {
     if (!isRecord(params) || this.done) return [];

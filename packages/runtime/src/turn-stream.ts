@@ -1,9 +1,15 @@
-import { AsyncQueue, CodexRpcError, type ServerNotification } from '@codexus/core';
+import { AsyncQueue, CodexRpcError, type CodexusError, type ServerNotification } from '@codexus/core';
+import type { HookReport } from '@codexus/plugin';
 import type { ApprovalRequest } from './approval-request.js';
-import { threadIdOf, turnIdOf } from './internal/wire.js';
+import type { HookEngine } from './hooks/hook-engine.js';
+import { HookReportCollector } from './hooks/hook-report-collector.js';
+import { runPostToolUse } from './hooks/tool-hooks.js';
+import { runPostTurn, runPreTurn } from './hooks/turn-hooks.js';
+import { type TurnItem, threadIdOf, turnIdOf } from './internal/wire.js';
 import { PromptRunError, type PromptRunFailureReason } from './prompt-run-error.js';
 import type { PromptRunEvent, PromptRunResult } from './prompt-run-event.js';
 import type { Runtime } from './runtime.js';
+import { OutputInvalidError } from './structured-output.js';
 import { TurnAssembler } from './turn-assembler.js';
 
 /** How long we wait for the server's `turn/completed` after we interrupted a turn ourselves. */
@@ -23,7 +29,11 @@ export interface TurnStreamInit {
   timeoutMs: number;
   inactivityTimeoutMs?: number;
   signal?: AbortSignal;
-  onFinish?: (outcome: { result: PromptRunResult; error?: PromptRunError }) => void;
+  /** Parses and validates the final message of a completed turn (structured output). */
+  parseOutput?: (text: string) => Promise<unknown>;
+  onFinish?: (outcome: { result: PromptRunResult; error?: CodexusError }) => void;
+  /** The session's hooks (PreTurn, PostToolUse, PostTurn) and what their contexts need. */
+  hooks?: { engine: HookEngine; cwd: string; prompt: string };
 }
 
 /**
@@ -31,13 +41,16 @@ export interface TurnStreamInit {
  * same object. Leaving the loop early interrupts the turn. `result` resolves with the turn's result,
  * or rejects with a `PromptRunError` (failed, timeout, inactivity, aborted, connection closed).
  */
-export class TurnStream implements AsyncIterable<PromptRunEvent>, AsyncDisposable {
-  readonly result: Promise<PromptRunResult>;
+export class TurnStream<R extends PromptRunResult = PromptRunResult>
+  implements AsyncIterable<PromptRunEvent>, AsyncDisposable
+{
+  readonly result: Promise<R>;
   private readonly events = new AsyncQueue<PromptRunEvent>();
   private assembler: TurnAssembler | undefined;
   private readonly buffered: ServerNotification[] = [];
-  private settle!: (outcome: { result: PromptRunResult; error?: PromptRunError }) => void;
+  private settle!: (outcome: { result: PromptRunResult; error?: CodexusError }) => void;
   private finished = false;
+  private readonly hookReports = new HookReportCollector();
   private failure: { reason: PromptRunFailureReason; message: string; cause?: unknown } | undefined;
   private readonly cleanups: (() => void)[] = [];
   private inactivityTimer: NodeJS.Timeout | undefined;
@@ -55,11 +68,11 @@ export class TurnStream implements AsyncIterable<PromptRunEvent>, AsyncDisposabl
     this.turnStarted = new Promise((resolve) => {
       this.markStarted = resolve;
     });
-    this.result = new Promise<{ result: PromptRunResult; error?: PromptRunError }>((resolve) => {
+    this.result = new Promise<{ result: PromptRunResult; error?: CodexusError }>((resolve) => {
       this.settle = resolve;
     }).then(({ result, error }) => {
       if (error) throw error;
-      return result;
+      return result as R;
     });
     // Callers who only iterate events must not see an unhandled rejection; awaiting `result` still throws.
     this.result.catch(() => {});
@@ -103,6 +116,16 @@ export class TurnStream implements AsyncIterable<PromptRunEvent>, AsyncDisposabl
         await sleep(25);
       }
     }
+  }
+
+  /** The turn's item with this id, as last seen (for PreToolUse contexts). */
+  item(id: string | undefined): TurnItem | undefined {
+    return id === undefined ? undefined : this.assembler?.item(id);
+  }
+
+  /** Adds hook reports to this turn's result (the approval router's PreToolUse reports). */
+  addHookReports(reports: readonly HookReport[]): void {
+    this.hookReports.add(reports);
   }
 
   /** Called by the session when an approval for this turn arrives. */
@@ -159,9 +182,20 @@ export class TurnStream implements AsyncIterable<PromptRunEvent>, AsyncDisposabl
         this.fail('connectionClosed', `connection closed during the turn (${info.reason})`, info);
     });
     this.touch();
+    let sent = params;
+    if (this.init.hooks) {
+      try {
+        const scope = { threadId, cwd: this.init.hooks.cwd, signal };
+        const pre = await runPreTurn(this.init.hooks.engine, params, scope);
+        this.hookReports.add(pre.reports);
+        sent = pre.params;
+      } catch (error) {
+        return this.finish(error as CodexusError); // HOOK_BLOCKED (or ABORTED): nothing was sent
+      }
+    }
     let turnId: string;
     try {
-      const response = await runtime.request<{ turn?: { id?: string } }>('turn/start', params, {
+      const response = await runtime.request<{ turn?: { id?: string } }>('turn/start', sent, {
         signal,
         timeoutMs: Math.min(timeoutMs, 60_000),
       });
@@ -193,6 +227,10 @@ export class TurnStream implements AsyncIterable<PromptRunEvent>, AsyncDisposabl
     this.touch();
     for (const event of assembler.apply(n.method, n.params)) {
       if (event.type === 'turnStarted') this.markStarted();
+      if (event.type === 'itemCompleted' && this.init.hooks) {
+        const scope = { threadId: this.threadId, turnId: assembler.turnId, cwd: this.init.hooks.cwd };
+        this.hookReports.track(runPostToolUse(this.init.hooks.engine, event.item, scope));
+      }
       this.events.push(event);
     }
     if (assembler.done) this.complete();
@@ -207,8 +245,34 @@ export class TurnStream implements AsyncIterable<PromptRunEvent>, AsyncDisposabl
     } else if (result.status === 'failed') {
       const message = result.error?.message ?? 'turn failed';
       this.finish(new PromptRunError('failed', message, result, { turnError: result.error }));
+    } else if (this.init.parseOutput) {
+      void this.finishWithOutput(result, this.init.parseOutput);
     } else {
       this.finish(undefined, result);
+    }
+  }
+
+  /** Structured output: only a completed turn has one; its final message must parse and validate. */
+  private async finishWithOutput(
+    result: PromptRunResult,
+    parse: (text: string) => Promise<unknown>,
+  ): Promise<void> {
+    if (result.status !== 'completed') {
+      const error = new OutputInvalidError(
+        `the turn was ${result.status} before it produced output`,
+        result.text,
+        [],
+        {
+          result,
+        },
+      );
+      return this.finish(error, result);
+    }
+    try {
+      const output = await parse(result.text);
+      this.finish(undefined, { ...result, output } as PromptRunResult);
+    } catch (error) {
+      this.finish(error as CodexusError, result);
     }
   }
 
@@ -265,8 +329,8 @@ export class TurnStream implements AsyncIterable<PromptRunEvent>, AsyncDisposabl
   }
 
   private finish(
-    error: PromptRunError | undefined,
-    result: PromptRunResult = error?.partial ?? this.partial(),
+    error: CodexusError | undefined,
+    result: PromptRunResult = (error as PromptRunError | undefined)?.partial ?? this.partial(),
   ): void {
     if (this.finished) return;
     this.finished = true;
@@ -276,7 +340,21 @@ export class TurnStream implements AsyncIterable<PromptRunEvent>, AsyncDisposabl
     this.markStarted();
     this.events.end();
     const outcome = error ? { result, error } : { result };
-    this.init.onFinish?.(outcome);
-    this.settle(outcome);
+    void this.runPostHooks(outcome).then(() => {
+      this.init.onFinish?.(outcome);
+      this.settle(outcome);
+    });
+  }
+
+  /** The PostToolUse hooks still running, then PostTurn; their reports go on the result. */
+  private async runPostHooks(outcome: { result: PromptRunResult; error?: CodexusError }): Promise<void> {
+    const hooks = this.init.hooks;
+    if (!hooks) return;
+    await this.hookReports.settled();
+    if (outcome.result.turnId) {
+      const scope = { threadId: this.threadId, cwd: hooks.cwd, prompt: hooks.prompt };
+      this.hookReports.add(await runPostTurn(hooks.engine, outcome, scope).catch(() => []));
+    }
+    outcome.result.hookReports = await this.hookReports.settled();
   }
 }

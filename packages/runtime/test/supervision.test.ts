@@ -24,7 +24,7 @@ describe('supervision against the real codex', () => {
     expect(PromptRunError.isPromptRunError(error)).toBe(true);
     expect(CodexusError.is(error, 'CONNECTION_CLOSED')).toBe(true);
     await h.client.runtime.closed;
-    expect(h.client.runtime.state).toBe('closed');
+    expect(h.client.runtime.lifecycle).toBe('closed');
     await expect(session.ask('again')).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
   });
 

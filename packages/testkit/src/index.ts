@@ -97,6 +97,11 @@ export {
   resolveCodexBin,
 } from './resolve-codex-bin.js';
 export {
+  type ScriptedHarness,
+  type ScriptedHarnessOptions,
+  startScriptedHarness,
+} from './scripted-harness.js';
+export {
   type ScriptedModel,
   type ScriptedModelOptions,
   startScriptedModel,

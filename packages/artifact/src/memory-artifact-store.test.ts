@@ -1,0 +1,4 @@
+import { MemoryArtifactStore } from './memory-artifact-store.js';
+import { runArtifactStoreConformance } from './testing/index.js';
+
+runArtifactStoreConformance(() => new MemoryArtifactStore(), { name: 'MemoryArtifactStore' });

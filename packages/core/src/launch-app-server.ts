@@ -1,0 +1,360 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CodexProcessOptions, codexCommand } from './connect.js';
+import { CodexusError } from './errors.js';
+import { type Logger, silentLogger } from './logger.js';
+import type { RemoteJwtOptions, RemoteOptions } from './remote-config.js';
+import { TailBuffer } from './tail-buffer.js';
+
+/** How a launched app-server checks WebSocket clients (`--ws-auth`). `none` is loopback only. */
+export type AppServerAuth = 'capability-token' | 'signed-bearer-token' | 'none';
+
+export interface LaunchAppServerOptions
+  extends Pick<
+    CodexProcessOptions,
+    'codexBin' | 'codexHome' | 'env' | 'configOverrides' | 'args' | 'cwd' | 'shutdownGraceMs'
+  > {
+  /**
+   * `ws://IP:PORT`; port 0 picks a free port. Default `ws://127.0.0.1:0`. A non-loopback IP (e.g.
+   * `0.0.0.0`) needs an auth mode other than `none` (codex refuses to start otherwise).
+   */
+  listen?: string;
+  /** Default `capability-token`: a fresh random token, required on every connection. */
+  auth?: AppServerAuth;
+  /** `iss` the server expects (signed-bearer-token). Default `codexus`. */
+  issuer?: string;
+  /** `aud` the server expects (signed-bearer-token). Default `codex-app-server`. */
+  audience?: string;
+  /** Bound on the server printing its address and answering `/readyz`. Default 20 000 ms. */
+  readyTimeoutMs?: number;
+  logger?: Logger;
+  signal?: AbortSignal;
+}
+
+const READY_POLL_MS = 25;
+const LISTENING_LINE = /listening on: (ws:\/\/\S+)/;
+
+/**
+ * A `codex app-server --listen ws://...` started by {@link launchAppServer}. Its secret lives in a
+ * 0600 file in a private temp directory; `remote` names that file (not the secret), so logging this
+ * object leaks nothing. `close()` stops the server and deletes the directory (also `await using`).
+ */
+export class LaunchedAppServer implements AsyncDisposable {
+  /** The address actually bound (the real port when 0 was asked for). */
+  readonly url: string;
+  readonly auth: AppServerAuth;
+  /** Ready to pass as the `remote` option (credentials by file). */
+  readonly remote: RemoteOptions;
+  /** Resolves when the server process has exited. */
+  readonly exited: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
+  readonly #child: ChildProcess;
+  readonly #stderr: TailBuffer;
+  readonly #dir: string;
+  readonly #token: string | undefined;
+  readonly #jwt: RemoteJwtOptions | undefined;
+  readonly #graceMs: number;
+  #closing: Promise<void> | undefined;
+
+  /** @internal use {@link launchAppServer} */
+  constructor(init: {
+    url: string;
+    auth: AppServerAuth;
+    child: ChildProcess;
+    exited: LaunchedAppServer['exited'];
+    stderr: TailBuffer;
+    dir: string;
+    secret?: { token?: string; tokenFile?: string; jwt?: RemoteJwtOptions };
+    graceMs: number;
+  }) {
+    this.url = init.url;
+    this.auth = init.auth;
+    this.exited = init.exited;
+    this.#child = init.child;
+    this.#stderr = init.stderr;
+    this.#dir = init.dir;
+    this.#token = init.secret?.token;
+    this.#jwt = init.secret?.jwt;
+    this.#graceMs = init.graceMs;
+    this.remote = { url: init.url, tokenFile: init.secret?.tokenFile, jwt: init.secret?.jwt };
+    if (this.remote.tokenFile === undefined) delete this.remote.tokenFile;
+    if (this.remote.jwt === undefined) delete this.remote.jwt;
+  }
+
+  /** The capability token (auth `capability-token`). Keep it out of logs. */
+  get token(): string | undefined {
+    return this.#token;
+  }
+
+  /** The JWT settings, secret by file (auth `signed-bearer-token`). */
+  get jwt(): RemoteJwtOptions | undefined {
+    return this.#jwt;
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** The last bytes the server wrote on stderr. */
+  stderrTail(): string {
+    return this.#stderr.text();
+  }
+
+  /** Sends a signal without cleaning up (e.g. to test a crash); `close()` still cleans up. */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.#child.kill(signal);
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after the grace time) and deletes its secrets. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await stopProcess(this.#child, this.exited, this.#graceMs);
+      live.delete(this.#cleanupSync);
+      await rm(this.#dir, { recursive: true, force: true });
+    })();
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** @internal the exit hook: no server or secret outlives the program, even without close(). */
+  readonly #cleanupSync = (): void => {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    rmSync(this.#dir, { recursive: true, force: true });
+  };
+
+  /** @internal */
+  registerExitCleanup(): void {
+    live.add(this.#cleanupSync);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once('exit', () => {
+        for (const cleanup of live) cleanup();
+      });
+    }
+  }
+}
+
+const live = new Set<() => void>();
+let exitHookInstalled = false;
+
+/**
+ * Starts a local `codex app-server --listen ws://...` with a freshly generated secret written to a
+ * 0600 file in a private temp directory, waits until `/readyz` answers (bounded), and returns its
+ * address and credentials. Several Clients (or a `ClientPool`) can then share it through `remote`.
+ *
+ * ```ts
+ * await using server = await launchAppServer({ codexHome });
+ * const client = await Client.connect({ remote: server.remote });
+ * ```
+ */
+export async function launchAppServer(options: LaunchAppServerOptions = {}): Promise<LaunchedAppServer> {
+  const listen = checkListen(options.listen ?? 'ws://127.0.0.1:0');
+  const auth = options.auth ?? 'capability-token';
+  const logger = options.logger ?? silentLogger;
+  const timeoutMs = options.readyTimeoutMs ?? 20_000;
+  if (options.signal?.aborted) throw abortError(options.signal);
+  const dir = await mkdtemp(join(tmpdir(), 'codexus-app-server-'));
+  let child: ChildProcess | undefined;
+  let exited: LaunchedAppServer['exited'] | undefined;
+  try {
+    const secret = await writeSecret(dir, auth, options);
+    const { command, args, env } = codexCommand({
+      ...options,
+      args: [...(options.args ?? []), '--listen', listen, ...secret.args],
+    });
+    const stderr = new TailBuffer(8 * 1024);
+    child = spawn(command, args, { env, cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const started = child;
+    exited = new Promise((resolve) =>
+      started.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
+    );
+    // `on`, not `once`: an unhandled later 'error' (e.g. a failed kill) would crash the host.
+    const spawnFailed = new Promise<never>((_, reject) =>
+      started.on('error', (error) =>
+        reject(
+          new CodexusError('SPAWN_FAILED', `could not start ${command}: ${error.message}`, {
+            cause: error,
+            data: { command },
+          }),
+        ),
+      ),
+    );
+    spawnFailed.catch(() => {});
+    const url = await waitUntilReady({
+      child: started,
+      exited,
+      spawnFailed,
+      stderr,
+      logger,
+      timeoutMs,
+      signal: options.signal,
+    });
+    const server = new LaunchedAppServer({
+      url,
+      auth,
+      child: started,
+      exited,
+      stderr,
+      dir,
+      secret: secret.remote,
+      graceMs: options.shutdownGraceMs ?? 2_000,
+    });
+    server.registerExitCleanup();
+    logger.debug('app-server launched', { url, auth, pid: started.pid });
+    return server;
+  } catch (error) {
+    if (child && exited) await stopProcess(child, exited, 0);
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function checkListen(listen: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(listen);
+  } catch {}
+  // codex wants `ws://IP:PORT` (an IP literal, not a host name).
+  if (url?.protocol !== 'ws:' || !url.port || !/^(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\])$/i.test(url.hostname)) {
+    throw new CodexusError(
+      'VALIDATION_FAILED',
+      `launchAppServer: listen must be ws://IP:PORT (got ${listen})`,
+      {
+        data: { field: 'listen' },
+      },
+    );
+  }
+  return `ws://${url.host}`;
+}
+
+async function writeSecret(
+  dir: string,
+  auth: AppServerAuth,
+  options: LaunchAppServerOptions,
+): Promise<{ args: string[]; remote?: { token?: string; tokenFile?: string; jwt?: RemoteJwtOptions } }> {
+  const write = async (name: string, text: string): Promise<string> => {
+    const path = join(dir, name);
+    await writeFile(path, `${text}\n`, { mode: 0o600, flag: 'wx' });
+    return path;
+  };
+  switch (auth) {
+    case 'none':
+      return { args: [] };
+    case 'capability-token': {
+      const token = randomBytes(32).toString('base64url');
+      const tokenFile = await write('capability-token', token);
+      return { args: ['--ws-auth', auth, '--ws-token-file', tokenFile], remote: { token, tokenFile } };
+    }
+    case 'signed-bearer-token': {
+      const secretFile = await write('jwt-secret', randomBytes(48).toString('base64url'));
+      const issuer = options.issuer ?? 'codexus';
+      const audience = options.audience ?? 'codex-app-server';
+      return {
+        args: [
+          '--ws-auth',
+          auth,
+          '--ws-shared-secret-file',
+          secretFile,
+          '--ws-issuer',
+          issuer,
+          '--ws-audience',
+          audience,
+        ],
+        remote: { jwt: { secretFile, issuer, audience } },
+      };
+    }
+    default:
+      throw new CodexusError('VALIDATION_FAILED', `launchAppServer: unknown auth ${String(auth)}`, {
+        data: { field: 'auth' },
+      });
+  }
+}
+
+/** Waits for the `listening on:` line on stderr, then for `GET /readyz` → 200; returns the bound URL. */
+async function waitUntilReady(args: {
+  child: ChildProcess;
+  exited: LaunchedAppServer['exited'];
+  spawnFailed: Promise<never>;
+  stderr: TailBuffer;
+  logger: Logger;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+}): Promise<string> {
+  const { child, stderr, logger, timeoutMs, signal } = args;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const stop = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const failure = (): CodexusError =>
+    signal?.aborted
+      ? abortError(signal)
+      : new CodexusError(
+          'SPAWN_FAILED',
+          `codex app-server was not ready within ${timeoutMs} ms${tailOf(stderr)}`,
+          {
+            data: { timeoutMs, stderrTail: stderr.text() },
+          },
+        );
+  const stopped = new Promise<never>((_, reject) => {
+    if (stop.aborted) reject(failure());
+    stop.addEventListener('abort', () => reject(failure()), { once: true });
+  });
+  const died = args.exited.then(({ exitCode, signal: killedBy }) => {
+    throw new CodexusError(
+      'SPAWN_FAILED',
+      `codex app-server exited before it was ready (${killedBy ?? `code ${exitCode}`})${tailOf(stderr)}`,
+      { data: { exitCode, signal: killedBy, stderrTail: stderr.text() } },
+    );
+  });
+  const listening = new Promise<string>((resolve) => {
+    let seen = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr.push(chunk);
+      const text = chunk.toString('utf8');
+      for (const line of text.split('\n')) if (line.trim()) logger.debug('codex stderr', { line });
+      seen = (seen + text).slice(-4_096);
+      const match = LISTENING_LINE.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+  });
+  const guards = [stopped, died, args.spawnFailed];
+  for (const guard of guards) guard.catch(() => {});
+  // A wildcard bind (`0.0.0.0`, `[::]`, which codex allows with --ws-auth) is reached over loopback here.
+  const url = (await Promise.race([listening, ...guards]))
+    .replace('//0.0.0.0:', '//127.0.0.1:')
+    .replace('//[::]:', '//[::1]:');
+  const readyz = `${url.replace(/^ws:/, 'http:')}/readyz`;
+  for (;;) {
+    const ok = await Promise.race([
+      fetch(readyz, { signal: stop }).then(
+        (response) => response.ok,
+        () => false,
+      ),
+      ...guards,
+    ]);
+    if (ok) return url;
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, READY_POLL_MS).unref()), ...guards]);
+  }
+}
+
+async function stopProcess(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  timer.unref();
+  await exited;
+  clearTimeout(timer);
+}
+
+function tailOf(stderr: TailBuffer): string {
+  const tail = stderr.text().trim();
+  return tail ? `\n--- codex stderr (tail) ---\n${tail.slice(-2_000)}` : '';
+}
+
+function abortError(signal: AbortSignal): CodexusError {
+  return new CodexusError('ABORTED', 'launchAppServer: aborted', { cause: signal.reason });
+}

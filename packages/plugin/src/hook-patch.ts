@@ -1,0 +1,86 @@
+import type { PrePhase } from './hook-phase.js';
+import { isRecord, nonEmpty } from './internal/guards.js';
+
+/** The reasoning efforts codex accepts (the same list the runtime validates user input with). */
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+
+/** An input item a patch adds after the prompt: a local image file or an image URL. */
+export type HookAttachment = { type: 'localImage'; path: string } | { type: 'image'; url: string };
+
+/**
+ * What a pre-hook changes. Folded in hook order: `prompt`, `model` and `effort` replace (the last
+ * hook wins); `instructions` and `attachments` add up.
+ */
+export interface HookPatch {
+  /** Replaces the prompt's text (image and other items of the prompt stay). */
+  prompt?: string;
+  model?: string;
+  effort?: ReasoningEffort;
+  /** Extra instructions: the session's developer instructions, or a text item ahead of a turn's prompt. */
+  instructions?: string;
+  /** Images added after the prompt. */
+  attachments?: readonly HookAttachment[];
+}
+
+/** Which patch fields each pre-phase accepts; any other field makes the patch invalid there. */
+export const PATCH_FIELDS: Readonly<Record<PrePhase, readonly (keyof HookPatch)[]>> = {
+  PreRun: ['prompt', 'model', 'effort', 'instructions', 'attachments'],
+  PreSessionStart: ['model', 'effort', 'instructions'],
+  PreTurn: ['prompt', 'model', 'effort', 'instructions', 'attachments'],
+  PreToolUse: [],
+};
+
+const FIELDS: readonly string[] = PATCH_FIELDS.PreRun;
+
+/**
+ * Checks a patch as strictly as user input: known fields only, the right types, a non-empty prompt
+ * and model, a known effort, well-formed attachments, and (given a phase) only the fields it accepts.
+ * Returns the problems; empty means valid.
+ */
+export function validateHookPatch(patch: unknown, phase?: PrePhase): string[] {
+  if (!isRecord(patch)) return ['a patch must be an object'];
+  const problems: string[] = [];
+  for (const key of Object.keys(patch)) {
+    if (!FIELDS.includes(key)) problems.push(`unknown patch field "${key}"`);
+    else if (phase && !(PATCH_FIELDS[phase] as readonly string[]).includes(key))
+      problems.push(`${phase} cannot patch "${key}"`);
+  }
+  const { prompt, model, effort, instructions, attachments } = patch;
+  if (prompt !== undefined && !nonEmpty(prompt)) problems.push('prompt must be a non-empty string');
+  if (model !== undefined && !nonEmpty(model)) problems.push('model must be a non-empty string');
+  if (effort !== undefined && !(REASONING_EFFORTS as readonly unknown[]).includes(effort))
+    problems.push(`effort must be one of ${REASONING_EFFORTS.join(', ')}`);
+  if (instructions !== undefined && !nonEmpty(instructions))
+    problems.push('instructions must be a non-empty string');
+  if (attachments !== undefined) {
+    if (!Array.isArray(attachments)) problems.push('attachments must be an array');
+    else
+      attachments.forEach((item: unknown, i) => {
+        if (!isAttachment(item))
+          problems.push(`attachments[${i}] must be {type:'localImage',path} or {type:'image',url}`);
+      });
+  }
+  return problems;
+}
+
+/** Folds `next` onto `base` with the rules of {@link HookPatch}. */
+export function foldHookPatches(base: HookPatch, next: HookPatch): HookPatch {
+  const folded: HookPatch = { ...base };
+  if (next.prompt !== undefined) folded.prompt = next.prompt;
+  if (next.model !== undefined) folded.model = next.model;
+  if (next.effort !== undefined) folded.effort = next.effort;
+  if (next.instructions !== undefined)
+    folded.instructions = base.instructions
+      ? `${base.instructions}\n\n${next.instructions}`
+      : next.instructions;
+  if (next.attachments !== undefined) folded.attachments = [...(base.attachments ?? []), ...next.attachments];
+  return folded;
+}
+
+function isAttachment(item: unknown): item is HookAttachment {
+  if (!isRecord(item)) return false;
+  if (item.type === 'localImage') return nonEmpty(item.path);
+  if (item.type === 'image') return nonEmpty(item.url);
+  return false;
+}

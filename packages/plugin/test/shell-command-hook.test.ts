@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HookContext, HookError } from '../src/index.js';
+import { ShellCommandHook, ShellCommandPostHook } from '../src/node.js';
+
+const script = join(import.meta.dirname, 'fixtures', 'hook.mjs');
+const signal = () => new AbortController().signal;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'codexus-shell-hook-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ctx = (over: Partial<HookContext> = {}): HookContext => ({
+  phase: 'PreTurn',
+  cwd: dir,
+  prompt: 'hello',
+  metadata: {},
+  ...over,
+});
+
+const pre = (mode: string, extra: Partial<ConstructorParameters<typeof ShellCommandHook>[0]> = {}) =>
+  new ShellCommandHook({
+    name: `sh-${mode}`,
+    phases: ['PreTurn'],
+    argv: [process.execPath, script, mode],
+    ...extra,
+  });
+
+async function failure(promise: Promise<unknown>): Promise<HookError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!HookError.isInstance(error)) throw new Error(`expected a HookError, got ${String(error)}`);
+  return error;
+}
+
+/** Running (a zombie waiting for its reaper counts as dead: it was killed). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc here: kill(pid, 0) said it exists
+  }
+}
+
+describe('ShellCommandHook (a real script)', () => {
+  it('exit 0 without output continues', async () => {
+    await expect(pre('continue').run(ctx(), { signal: signal() })).resolves.toEqual({ type: 'continue' });
+  });
+
+  it('exit 0 with a JSON action returns it; the script got the context on stdin', async () => {
+    await expect(pre('patch').run(ctx(), { signal: signal() })).resolves.toEqual({
+      type: 'patch',
+      patch: { prompt: 'hello [PreTurn]' },
+    });
+  });
+
+  it('exit 2 blocks with stderr as the reason', async () => {
+    await expect(pre('block').run(ctx(), { signal: signal() })).resolves.toEqual({
+      type: 'block',
+      reason: { message: 'no rm allowed here' },
+    });
+  });
+
+  it('another exit code is an execution issue naming the code and stderr', async () => {
+    const error = await failure(pre('fail').run(ctx(), { signal: signal() }));
+    expect(error.issueClass).toBe('execution');
+    expect(error.message).toMatch(/exited with code 1: boom: something broke/);
+  });
+
+  it('stdout that is no JSON, or no valid action, is a validation issue', async () => {
+    expect((await failure(pre('bad-json').run(ctx(), { signal: signal() }))).issueClass).toBe('validation');
+    const bad = await failure(pre('bad-action').run(ctx(), { signal: signal() }));
+    expect(bad.issueClass).toBe('validation');
+    expect(bad.message).toContain('unknown action type "explode"');
+  });
+
+  it('a patch field the phase does not accept is a validation issue', async () => {
+    const hook = new ShellCommandHook({
+      name: 'tool-patch',
+      phases: ['PreToolUse'],
+      argv: [process.execPath, script, 'patch'],
+    });
+    const error = await failure(hook.run(ctx({ phase: 'PreToolUse' }), { signal: signal() }));
+    expect(error.message).toContain('PreToolUse cannot patch "prompt"');
+  });
+
+  it('a command that does not read its stdin is fine', async () => {
+    const big = ctx({ metadata: { blob: 'x'.repeat(512 * 1024) } });
+    await expect(pre('no-stdin').run(big, { signal: signal() })).resolves.toEqual({ type: 'continue' });
+  });
+
+  it('a program that does not exist is an execution issue', async () => {
+    const hook = new ShellCommandHook({ name: 'missing', phases: ['PreTurn'], argv: [join(dir, 'nope')] });
+    const error = await failure(hook.run(ctx(), { signal: signal() }));
+    expect(error.issueClass).toBe('execution');
+    expect(error.message).toMatch(/could not start .*nope.*ENOENT/);
+  });
+
+  it('a timeout kills the whole process group and reports timeout', async () => {
+    const pidFile = join(dir, 'grandchild.pid');
+    const hook = pre('hang', { argv: [process.execPath, script, 'hang', pidFile], timeoutMs: 1_000 });
+    const started = Date.now();
+    const error = await failure(hook.run(ctx(), { signal: signal() }));
+    expect(error.issueClass).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(pid).toBeGreaterThan(0);
+    const deadline = Date.now() + 2_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('an abort from the caller kills the command too', async () => {
+    const pidFile = join(dir, 'aborted.pid');
+    const hook = pre('hang', { argv: [process.execPath, script, 'hang', pidFile], timeoutMs: 10_000 });
+    const controller = new AbortController();
+    const run = failure(hook.run(ctx(), { signal: controller.signal }));
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      const pid = await readFile(pidFile, 'utf8').catch(() => '');
+      if (pid) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    controller.abort();
+    expect((await run).issueClass).toBe('timeout');
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    const until = Date.now() + 2_000;
+    while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('ShellCommandPostHook', () => {
+  const post = (extra: Partial<ConstructorParameters<typeof ShellCommandPostHook>[0]> = {}) =>
+    new ShellCommandPostHook({
+      name: 'post',
+      phases: ['PostTurn'],
+      argv: [process.execPath, script, 'report'],
+      ...extra,
+    });
+  const postCtx = () => ctx({ phase: 'PostTurn', result: { status: 'completed', text: 'the answer' } });
+
+  it('keeps the JSON it writes as data; it sees the result', async () => {
+    const result = await post().run(postCtx(), { signal: signal() });
+    expect(result?.data).toMatchObject({ phase: 'PostTurn', text: 'the answer', cwd: dir });
+  });
+
+  it('gets exactly the environment it was given (nothing inherited unless named)', async () => {
+    process.env.CODEXUS_TEST_SECRET = 'do-not-leak';
+    try {
+      const plain = await post({ env: { ONLY_THIS: '1' } }).run(postCtx(), { signal: signal() });
+      expect(plain?.data?.env).toEqual(['ONLY_THIS']);
+      const inherited = await post({ inheritEnv: ['CODEXUS_TEST_SECRET'] }).run(postCtx(), {
+        signal: signal(),
+      });
+      expect(inherited?.data?.env).toEqual(['CODEXUS_TEST_SECRET']);
+    } finally {
+      delete process.env.CODEXUS_TEST_SECRET;
+    }
+  });
+
+  it('runs in the configured cwd', async () => {
+    const result = await post({ cwd: tmpdir() }).run(postCtx(), { signal: signal() });
+    expect(result?.data?.cwd).toBe(tmpdir());
+  });
+
+  it('a failing command is an execution issue; exit 2 is no block after the fact', async () => {
+    const failing = post({ argv: [process.execPath, script, 'fail'] });
+    expect((await failure(failing.run(postCtx(), { signal: signal() }))).issueClass).toBe('execution');
+    const two = post({ argv: [process.execPath, script, 'block'] });
+    expect((await failure(two.run(postCtx(), { signal: signal() }))).message).toMatch(/exited with code 2/);
+  });
+
+  it('refuses an argv without a program', () => {
+    expect(
+      () => new ShellCommandPostHook({ name: 'x', phases: ['PostTurn'], argv: [] as unknown as [string] }),
+    ).toThrow(/argv must name a program/);
+  });
+});

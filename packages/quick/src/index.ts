@@ -1,0 +1,13 @@
+/**
+ * @codexus/quick: layers 1 and 2 of codexus.
+ * - {@link quickRun} / {@link quickRunWithProfile}: one prompt, one codex process, always shut down;
+ * - {@link Workflow}: repeated runs in one directory on one codex process.
+ * Safe defaults everywhere: approval `never`, sandbox `read-only`, effort `medium`, timeout 120 s,
+ * privileged escalation off.
+ */
+export type { QuickClientOptions } from './client-options.js';
+export { type QuickRunOptions, quickRun, quickRunWithProfile } from './quick-run.js';
+export { QuickRunError, type QuickRunErrorKind, type QuickRunErrorOptions } from './quick-run-error.js';
+export { type ResolvedRunProfile, type RunProfile, resolveRunProfile } from './run-profile.js';
+export { Workflow, type WorkflowConfig, type WorkflowRunOptions } from './workflow.js';
+export { WorkflowRun } from './workflow-run.js';

@@ -1,0 +1,113 @@
+import type { CodexusErrorCode } from '@codexus/core';
+import type {
+  Client,
+  InferOutputOf,
+  OutputSpec,
+  Prompt,
+  PromptRunResult,
+  StructuredRunResult,
+} from '@codexus/runtime';
+import { QUICK_CLIENT_KEYS, type QuickClientOptions } from './client-options.js';
+import { anySignal, connectClient, runCall, startProfileSession } from './internal/connect-client.js';
+import { preRun } from './internal/run-hooks.js';
+import { settle } from './internal/settle.js';
+import { validateOptions } from './internal/validate.js';
+import { QuickRunError } from './quick-run-error.js';
+import { type ResolvedRunProfile, type RunProfile, resolveRunProfile } from './run-profile.js';
+
+export interface QuickRunOptions extends QuickClientOptions {
+  /** Aborts the call at any point: while connecting, starting the thread, or during the turn. */
+  signal?: AbortSignal;
+  /**
+   * Limit of the whole call in ms (connect, thread start and turn); the code is then
+   * `REQUEST_TIMEOUT`. The profile's `timeoutMs` still bounds the turn alone. Shutdown is not cut
+   * short: it always runs to the end, bounded by codex's shutdown ladder.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * Layer 1: runs one prompt in a new thread of a new codex process, with the safe defaults (approval
+ * `never`, sandbox `read-only`, effort `medium`, turn timeout 120 s), and shuts codex down on every
+ * path: success, failure and abort. Rejects with {@link QuickRunError}.
+ *
+ * ```ts
+ * const { text } = await quickRun(process.cwd(), 'Summarize README.md');
+ * ```
+ */
+export function quickRun(
+  cwd: string,
+  prompt: Prompt,
+  options: QuickRunOptions = {},
+): Promise<PromptRunResult> {
+  return quickRunWithProfile(cwd, prompt, {}, options);
+}
+
+/**
+ * Layer 1 with a {@link RunProfile}: the profile is validated and turned into session and prompt
+ * settings before codex is spawned (a privileged sandbox without `privileged: true` fails here, with
+ * kind `connect` and code `VALIDATION_FAILED`).
+ */
+export function quickRunWithProfile<S extends OutputSpec>(
+  cwd: string,
+  prompt: Prompt,
+  profile: RunProfile & { output: S },
+  options?: QuickRunOptions,
+): Promise<StructuredRunResult<InferOutputOf<S>>>;
+export function quickRunWithProfile(
+  cwd: string,
+  prompt: Prompt,
+  profile: RunProfile,
+  options?: QuickRunOptions,
+): Promise<PromptRunResult>;
+export async function quickRunWithProfile(
+  cwd: string,
+  prompt: Prompt,
+  profile: RunProfile,
+  options: QuickRunOptions = {},
+): Promise<PromptRunResult> {
+  let settings: ResolvedRunProfile;
+  try {
+    validateOptions(options, [...QUICK_CLIENT_KEYS, 'signal', 'timeoutMs']);
+    settings = resolveRunProfile(cwd, profile);
+  } catch (error) {
+    throw new QuickRunError('connect', error);
+  }
+  const deadline = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const signal = anySignal(options.signal, deadline);
+  // An abort caused by the call's own timeout is reported as a timeout.
+  const timeoutCode = (): CodexusErrorCode | undefined =>
+    deadline?.aborted && !options.signal?.aborted ? 'REQUEST_TIMEOUT' : undefined;
+
+  let client: Client;
+  try {
+    client = await connectClient(options, signal);
+  } catch (error) {
+    throw new QuickRunError('connect', error, { code: timeoutCode() });
+  }
+
+  const run = await settle(async () => {
+    const { call, finish } = await preRun(
+      client.hooks.extend(settings.hooks),
+      cwd,
+      runCall(settings, prompt),
+      signal,
+    );
+    let result: PromptRunResult;
+    try {
+      const session = await startProfileSession(client, settings, signal, call);
+      result = await session.ask(call.prompt, { ...settings.ask, signal });
+    } catch (error) {
+      return finish(undefined, error);
+    }
+    return finish(result);
+  });
+  // Always, whatever the run did (success, failure, abort): closing interrupts a turn still running.
+  const shutdown = await settle(() => client.close());
+  if (!run.ok) {
+    const shutdownError = shutdown.ok ? undefined : shutdown.error;
+    throw new QuickRunError('run', run.error, { shutdownError, code: timeoutCode() });
+  }
+  if (!shutdown.ok) throw new QuickRunError('shutdown', shutdown.error, { result: run.value });
+  return run.value;
+}

@@ -1,0 +1,47 @@
+import type { PromptRunEvent, PromptRunResult, TurnStream } from '@codexus/runtime';
+
+/** @internal A turn that started, and what to run when it settles. */
+export interface StartedRun {
+  stream: TurnStream;
+  finish: (result?: PromptRunResult, error?: unknown) => Promise<PromptRunResult>;
+}
+
+/**
+ * One run of a {@link Workflow}: iterate it for live events, await `result` for the outcome.
+ * Leaving the loop early interrupts the run (as with `Session.askStream`).
+ */
+export class WorkflowRun implements AsyncIterable<PromptRunEvent>, AsyncDisposable {
+  /** The run's result; rejects with the run's error (e.g. `PromptRunError`, `TURN_IN_PROGRESS`). */
+  readonly result: Promise<PromptRunResult>;
+
+  private readonly turn: Promise<TurnStream>;
+
+  /** @internal Created by `Workflow.runStream`; `finish` runs the PostRun hooks once the turn settled. */
+  constructor(started: Promise<StartedRun>) {
+    this.turn = started.then(({ stream }) => stream);
+    this.result = started.then(({ stream, finish }) =>
+      stream.result.then(
+        (result) => finish(result),
+        (error: unknown) => finish(undefined, error),
+      ),
+    );
+    // Callers who only iterate must not see an unhandled rejection; awaiting `result` still throws.
+    this.result.catch(() => {});
+  }
+
+  /** Interrupts the run; `result` then resolves with status `interrupted`. */
+  async interrupt(): Promise<void> {
+    const stream = await this.turn.catch(() => undefined);
+    await stream?.interrupt();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<PromptRunEvent> {
+    yield* await this.turn;
+  }
+
+  /** Interrupts the run if it is still going and waits for it to end. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    const stream = await this.turn.catch(() => undefined);
+    await stream?.[Symbol.asyncDispose]();
+  }
+}

@@ -1,0 +1,118 @@
+import type { Disposable, RequestId, RequestOptions, ServerNotification, ServerRequest } from '@codexus/core';
+import {
+  type ClientFacade,
+  type ClientNotificationMap,
+  type ClientNotificationMethod,
+  type ClientRequestMap,
+  type ClientRequestMethod,
+  createFacade,
+  type RequestFunction,
+  type ServerNotificationMap,
+  type ServerNotificationMethod,
+  validateParams,
+  validateResult,
+} from '@codexus/protocol';
+import { type ConnectCallOptions, Runtime, type RuntimeConfig } from './runtime.js';
+
+export interface AppServerOptions {
+  /** Validate results loosely on arrival (unknown fields kept). Default false. */
+  validateResults?: boolean;
+}
+
+export interface AppServerConfig extends RuntimeConfig, AppServerOptions {}
+
+/** Params are optional for methods whose params may be omitted. */
+type ParamsArgs<P> = undefined extends P
+  ? [params?: P, options?: RequestOptions]
+  : [params: P, options?: RequestOptions];
+
+// The generated facade: one camelCase method per client request (`threadStart`, `turnSteer`, ...).
+export interface AppServer extends ClientFacade {}
+
+/**
+ * Layer 5: typed requests by the generated method maps. `request` validates params strictly before
+ * sending and enforces the experimental gate locally (`EXPERIMENTAL_API_REQUIRED`, nothing sent);
+ * `requestUnchecked` is the raw escape hatch (the server answers for itself).
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the facade's methods are assigned in the constructor.
+export class AppServer implements AsyncDisposable {
+  private constructor(
+    readonly runtime: Runtime,
+    private readonly options: AppServerOptions = {},
+  ) {
+    const send: RequestFunction = (method, params, requestOptions) =>
+      this.requestChecked(method, params, requestOptions);
+    Object.assign(this, createFacade(send));
+  }
+
+  /** Spawns codex (or uses the configured transport) and runs the handshake. */
+  static async connect(config: AppServerConfig = {}, options: ConnectCallOptions = {}): Promise<AppServer> {
+    return new AppServer(await Runtime.start(config, options), config);
+  }
+
+  /** Typed access over an existing runtime (e.g. `client.runtime`). */
+  static over(runtime: Runtime, options: AppServerOptions = {}): AppServer {
+    return new AppServer(runtime, options);
+  }
+
+  /** A typed request: params validated strictly first, experimental gate checked locally. */
+  request<M extends ClientRequestMethod>(
+    method: M,
+    ...[params, options]: ParamsArgs<ClientRequestMap[M]['params']>
+  ): Promise<ClientRequestMap[M]['result']> {
+    return this.requestChecked(method, params, options) as Promise<ClientRequestMap[M]['result']>;
+  }
+
+  /** The raw escape hatch: no validation, no local gate. */
+  requestUnchecked<R = unknown>(method: string, params?: unknown, options?: RequestOptions): Promise<R> {
+    return this.runtime.request<R>(method, params, options);
+  }
+
+  /** A typed client notification (validated). */
+  async notify<M extends ClientNotificationMethod>(
+    method: M,
+    params?: ClientNotificationMap[M]['params'],
+  ): Promise<void> {
+    const checked = validateParams(method, params, { experimentalApi: this.runtime.server.experimentalApi });
+    await this.runtime.notify(method, checked);
+  }
+
+  notifyUnchecked(method: string, params?: unknown): Promise<void> {
+    return this.runtime.notify(method, params);
+  }
+
+  /** Listen to one server notification, typed by the generated map. */
+  on<M extends ServerNotificationMethod>(
+    method: M,
+    listener: (params: ServerNotificationMap[M]['params'], notification: ServerNotification) => void,
+  ): Disposable {
+    return this.runtime.on(method, (n) => listener(n.params as ServerNotificationMap[M]['params'], n));
+  }
+
+  /** Server requests waiting for an answer (never auto-answered). */
+  serverRequests(): AsyncIterable<ServerRequest> {
+    return this.runtime.serverRequests();
+  }
+
+  respond(id: RequestId, result: unknown): Promise<void> {
+    return this.runtime.connection.respond(id, result);
+  }
+
+  respondError(id: RequestId, error: { code: number; message: string; data?: unknown }): Promise<void> {
+    return this.runtime.connection.respondError(id, error);
+  }
+
+  close(): Promise<void> {
+    return this.runtime.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async requestChecked(method: string, params: unknown, options?: RequestOptions): Promise<unknown> {
+    const checked = validateParams(method, params, { experimentalApi: this.runtime.server.experimentalApi });
+    const result = await this.runtime.request(method, checked, options);
+    return this.options.validateResults ? validateResult(method, result) : result;
+  }
+}

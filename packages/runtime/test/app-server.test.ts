@@ -1,0 +1,108 @@
+import { createCodexHome, createWorkspace, message, startScriptedModel } from '@codexus/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppServer, CodexusError } from '../src/index.js';
+
+describe('AppServer (layer 5) against the real codex', () => {
+  let model: Awaited<ReturnType<typeof startScriptedModel>>;
+  let home: Awaited<ReturnType<typeof createCodexHome>>;
+  let workspace: Awaited<ReturnType<typeof createWorkspace>>;
+  let app: AppServer;
+  const wire: string[] = [];
+  beforeAll(async () => {
+    model = await startScriptedModel([message('typed turn ok')], { log: () => {} });
+    home = await createCodexHome({ modelUrl: model.url });
+    workspace = await createWorkspace();
+    app = await AppServer.connect({
+      codexHome: home.path,
+      validateResults: true,
+      trace: (e) => {
+        if (e.direction === 'out') wire.push(e.text);
+      },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await model?.close();
+    await home?.dispose();
+    await workspace?.dispose();
+  });
+
+  it('sends typed requests through request() and the generated facade', async () => {
+    const started = await app.request('thread/start', { cwd: workspace.path });
+    expect(started.modelProvider).toBe('codexus-scripted');
+    const threadId = started.thread.id;
+    const done = new Promise<string>((resolve) => {
+      app.on('turn/completed', (params) => {
+        if (params.threadId === threadId) resolve(params.turn.status);
+      });
+    });
+    const turn = await app.turnStart({ threadId, input: [{ type: 'text', text: 'hi', text_elements: [] }] });
+    expect(turn.turn.id).toBeTruthy();
+    await expect(done).resolves.toBe('completed');
+    const read = await app.threadRead({ threadId, includeTurns: true });
+    expect(read.thread.id).toBe(threadId);
+    const models = await app.modelList({});
+    expect(Array.isArray(models.data)).toBe(true);
+  });
+
+  it('rejects invalid params locally with VALIDATION_FAILED (nothing sent)', async () => {
+    const before = wire.length;
+    // @ts-expect-error threadId must be a string
+    const error = await app.request('thread/read', { threadId: 42 }).catch((e: unknown) => e);
+    expect(CodexusError.is(error, 'VALIDATION_FAILED')).toBe(true);
+    expect((error as CodexusError).message).toMatch(/threadId/);
+    expect(wire.length).toBe(before);
+  });
+
+  it('refuses an experimental method without the opt-in, locally; the unchecked path lets the server answer', async () => {
+    const before = wire.length;
+    const error = await app.request('mock/experimentalMethod', {}).catch((e: unknown) => e);
+    expect(CodexusError.is(error, 'EXPERIMENTAL_API_REQUIRED')).toBe(true);
+    expect(wire.length).toBe(before);
+    const raw = await app.requestUnchecked('mock/experimentalMethod', {}).catch((e: unknown) => e);
+    expect((raw as { code?: number }).code).toBe(-32600);
+    expect(String((raw as Error).message)).toMatch(/requires experimentalApi capability/);
+  });
+
+  it('refuses an experimental params field of a stable method locally, naming the field', async () => {
+    const before = wire.length;
+    const error = await app
+      .request('thread/start', { cwd: workspace.path, mockExperimentalField: 'x' } as never)
+      .catch((e: unknown) => e);
+    expect(CodexusError.is(error, 'EXPERIMENTAL_API_REQUIRED')).toBe(true);
+    expect((error as Error).message).toMatch(/thread\/start params mockExperimentalField/);
+    expect((error as Error).message).toMatch(/experimentalApi/);
+    expect(wire.length).toBe(before);
+  });
+});
+
+describe('AppServer with experimentalApi: true', () => {
+  it('sends the experimental method and field', async () => {
+    const model = await startScriptedModel([], { log: () => {} });
+    const home = await createCodexHome({ modelUrl: model.url });
+    const workspace = await createWorkspace();
+    const sent: string[] = [];
+    const app = await AppServer.connect({
+      codexHome: home.path,
+      experimentalApi: true,
+      trace: (e) => {
+        if (e.direction === 'out') sent.push(e.text);
+      },
+    });
+    try {
+      await expect(app.request('mock/experimentalMethod', {})).resolves.toBeDefined();
+      const started = await app.request('thread/start', {
+        cwd: workspace.path,
+        mockExperimentalField: 'x',
+      } as never);
+      expect(started.thread.id).toBeTruthy();
+      expect(sent.some((line) => line.includes('"mockExperimentalField":"x"'))).toBe(true);
+      expect(sent.some((line) => line.includes('"mock/experimentalMethod"'))).toBe(true);
+    } finally {
+      await app.close();
+      await model.close();
+      await home.dispose();
+      await workspace.dispose();
+    }
+  });
+});

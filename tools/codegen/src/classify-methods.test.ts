@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { miniProtocols, REPO_ROOT, ref, snapshotOf } from '../test/fixtures.js';
+import {
+  camelMethodName,
+  classifyMethods,
+  cleanMethodDescription,
+  DEFAULT_METHOD_POLICY,
+  type MethodPolicy,
+} from './classify-methods.js';
+import { collectDefinitions } from './collect-definitions.js';
+import { loadSnapshot } from './load-snapshot.js';
+
+const noPolicy: MethodPolicy = { stabilityOverrides: {}, resultTypeOverrides: {}, unmatchedResponses: {} };
+
+function classifyMini(policy: MethodPolicy = noPolicy) {
+  const { stable, experimental } = miniProtocols();
+  const snapshot = snapshotOf(stable, experimental);
+  return classifyMethods(snapshot, collectDefinitions(snapshot), policy);
+}
+
+describe('camelMethodName / cleanMethodDescription', () => {
+  it('camelCases wire names', () => {
+    expect(camelMethodName('thread/start')).toBe('threadStart');
+    expect(camelMethodName('thread/inject_items')).toBe('threadInjectItems');
+    expect(camelMethodName('mcpServer/oauth/login')).toBe('mcpServerOauthLogin');
+    expect(camelMethodName('initialize')).toBe('initialize');
+  });
+
+  it('strips the Rust section markers', () => {
+    expect(cleanMethodDescription('NEW APIs')).toBeUndefined();
+    expect(cleanMethodDescription('NEW APIs Sent when approval is requested.')).toBe(
+      'Sent when approval is requested.',
+    );
+    expect(cleanMethodDescription('DEPRECATED APIs below Request to approve.')).toBe('Request to approve.');
+    expect(cleanMethodDescription(undefined)).toBeUndefined();
+  });
+});
+
+describe('classifyMethods (synthetic snapshot)', () => {
+  it('links params and results and classifies stability by bundle comparison', () => {
+    const inventory = classifyMini();
+    const start = inventory.methods.find((m) => m.method === 'thing/start')!;
+    expect(start).toMatchObject({
+      group: 'clientRequests',
+      direction: 'clientToServer',
+      kind: 'request',
+      stability: 'stable',
+      requiresExperimentalApi: false,
+      paramsMode: 'required',
+      experimentalFields: ['turbo'],
+      camelName: 'thingStart',
+    });
+    expect(start.result?.name).toBe('ThingStartResponse');
+    const secret = inventory.methods.find((m) => m.method === 'thing/secret')!;
+    expect(secret).toMatchObject({
+      stability: 'experimental',
+      requiresExperimentalApi: true,
+      experimentalFields: [],
+    });
+    const logout = inventory.methods.find((m) => m.method === 'account/logout')!;
+    expect(logout.paramsMode).toBe('none');
+    expect(logout.result?.name).toBe('AccountLogoutResponse');
+    expect(inventory.groups.clientNotifications[0]).toMatchObject({
+      method: 'initialized',
+      paramsMode: 'none',
+    });
+    expect(inventory.groups.serverRequests[0]?.direction).toBe('serverToClient');
+  });
+
+  it('applies stability overrides and fails on stale ones', () => {
+    const policy = {
+      ...noPolicy,
+      stabilityOverrides: { 'thing/list': { stability: 'deprecated' as const, reason: 'old' } },
+    };
+    expect(classifyMini(policy).methods.find((m) => m.method === 'thing/list')).toMatchObject({
+      stability: 'deprecated',
+      stabilityReason: 'old',
+      requiresExperimentalApi: false,
+    });
+    const stale = {
+      ...noPolicy,
+      stabilityOverrides: { 'gone/method': { stability: 'internal' as const, reason: '' } },
+    };
+    expect(() => classifyMini(stale)).toThrow(/STABILITY_OVERRIDES lists gone\/method/);
+  });
+
+  it('fails with a hint when a result type cannot be found, and honours overrides', () => {
+    const { stable, experimental } = miniProtocols();
+    const odd = {
+      ...experimental,
+      clientRequests: [...experimental.clientRequests, ['odd/one', ref('ThingChangedNotification')]],
+    };
+    const snapshot = snapshotOf(stable, odd as typeof experimental);
+    const defs = collectDefinitions(snapshot);
+    expect(() => classifyMethods(snapshot, defs, noPolicy)).toThrow(
+      /cannot find the result type of odd\/one.*RESULT_TYPE_OVERRIDES/,
+    );
+    const fixed = classifyMethods(snapshot, defs, {
+      ...noPolicy,
+      resultTypeOverrides: { 'odd/one': 'v2/ThingListResponse' },
+    });
+    expect(fixed.methods.find((m) => m.method === 'odd/one')?.result?.name).toBe('ThingListResponse');
+  });
+
+  it('rejects a method that appears in two groups', () => {
+    const { stable, experimental } = miniProtocols();
+    const dup = { ...experimental, serverNotifications: [['thing/start', ref('ThingChangedNotification')]] };
+    const snapshot = snapshotOf(stable, dup as typeof experimental);
+    expect(() => classifyMethods(snapshot, collectDefinitions(snapshot), noPolicy)).toThrow(
+      /appears in both/,
+    );
+  });
+});
+
+describe('classifyMethods (vendored codex snapshot)', () => {
+  const snapshot = loadSnapshot(REPO_ROOT);
+  const inventory = classifyMethods(snapshot, collectDefinitions(snapshot), DEFAULT_METHOD_POLICY);
+  const count = (group: keyof typeof inventory.groups, experimental?: boolean) =>
+    inventory.groups[group].filter(
+      (m) => experimental === undefined || m.requiresExperimentalApi === experimental,
+    ).length;
+
+  it('finds the method counts of codex 0.169.0', () => {
+    expect(snapshot.version).toBe('0.169.0');
+    expect(count('clientRequests')).toBe(184);
+    expect(count('clientRequests', false)).toBe(109);
+    expect(count('clientRequests', true)).toBe(75);
+    expect(count('serverRequests')).toBe(11);
+    expect(count('serverNotifications')).toBe(86);
+    expect(count('clientNotifications')).toBe(1);
+  });
+
+  it('labels the legacy v1 methods deprecated and the test-only method internal', () => {
+    const stability = (method: string) => inventory.methods.find((m) => m.method === method)?.stability;
+    expect(stability('applyPatchApproval')).toBe('deprecated');
+    expect(stability('execCommandApproval')).toBe('deprecated');
+    expect(stability('fuzzyFileSearch')).toBe('deprecated');
+    expect(stability('mock/experimentalMethod')).toBe('internal');
+    expect(stability('thread/start')).toBe('stable');
+  });
+
+  it('resolves results that break the naming convention through the override table', () => {
+    const result = (method: string) => inventory.methods.find((m) => m.method === method)?.result?.name;
+    expect(result('config/value/write')).toBe('ConfigWriteResponse');
+    expect(result('account/logout')).toBe('LogoutAccountResponse');
+    expect(result('thread/start')).toBe('ThreadStartResponse');
+    expect(inventory.notes).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkGenerated, formatCheckResult } from './check.js';
+import { computeDrift, formatDrift, hasDrift } from './drift.js';
+import { generate } from './generate.js';
+import { loadSnapshot } from './load-snapshot.js';
+import { buildModel, type GenerationModel } from './model.js';
+import { generatedDir, schemaRoot } from './paths.js';
+import { exportToTemp, replaceVendoredSnapshot } from './snapshot.js';
+
+/** The CLI commands as functions returning an exit code (the CLI only parses arguments). */
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const consoleOutput: Output = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** `generate`: snapshot → packages/protocol/src/generated (stale files removed). */
+export function runGenerate(
+  repoRoot: string,
+  io: Output = consoleOutput,
+  outDir = generatedDir(repoRoot),
+): number {
+  const { files, model } = generate(loadSnapshot(repoRoot));
+  mkdirSync(outDir, { recursive: true });
+  const keep = new Set(files.map((f) => f.path));
+  for (const name of readdirSync(outDir))
+    if (!keep.has(name)) rmSync(join(outDir, name), { recursive: true });
+  let total = 0;
+  for (const file of files) {
+    writeFileSync(join(outDir, file.path), file.content);
+    total += Buffer.byteLength(file.content);
+    io.out(`  ${file.path.padEnd(20)} ${kib(Buffer.byteLength(file.content)).padStart(10)}`);
+  }
+  io.out(`generated ${files.length} files (${kib(total)}) from codex ${model.version} into ${outDir}`);
+  printNotes(model, io);
+  return 0;
+}
+
+/** `check`: regenerate in memory; exit 1 with a diff when the checked-in output differs. */
+export function runCheck(
+  repoRoot: string,
+  io: Output = consoleOutput,
+  outDir = generatedDir(repoRoot),
+): number {
+  const { files } = generate(loadSnapshot(repoRoot));
+  const result = checkGenerated(outDir, files);
+  (result.ok ? io.out : io.err)(formatCheckResult(result, outDir));
+  return result.ok ? 0 : 1;
+}
+
+function vendoredModel(repoRoot: string): GenerationModel | undefined {
+  if (!existsSync(schemaRoot(repoRoot))) return undefined;
+  try {
+    return buildModel(loadSnapshot(repoRoot));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `snapshot --codex <bin>`: refresh the vendored snapshot and print the drift report. */
+export function runSnapshot(repoRoot: string, codexBin: string, io: Output = consoleOutput): number {
+  const before = vendoredModel(repoRoot);
+  const snapshot = replaceVendoredSnapshot(codexBin, schemaRoot(repoRoot));
+  const after = buildModel(snapshot);
+  io.out(formatDrift(computeDrift(before, after)));
+  io.out('');
+  io.out(`vendored codex ${snapshot.version} into ${snapshot.dir}`);
+  io.out('next: review the drift, then pnpm --filter @codexus/codegen run generate (and add a changeset)');
+  printNotes(after, io);
+  return 0;
+}
+
+/** `diff --codex <bin>`: the drift report only; exit 1 when there is drift. */
+export function runDiff(repoRoot: string, codexBin: string, io: Output = consoleOutput): number {
+  const before = vendoredModel(repoRoot);
+  const { snapshot, dir } = exportToTemp(codexBin);
+  try {
+    const report = computeDrift(before, buildModel(snapshot));
+    io.out(formatDrift(report));
+    return hasDrift(report) ? 1 : 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printNotes(model: GenerationModel, io: Output): void {
+  if (model.notes.length === 0) return;
+  io.out(`notes (${model.notes.length}):`);
+  for (const note of model.notes) io.out(`  - ${note}`);
+}
