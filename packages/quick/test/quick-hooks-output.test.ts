@@ -30,6 +30,7 @@ describe('quick: PreRun/PostRun hooks and structured output (real codex)', () =>
       phases: ['PostRun'],
       run: (ctx) => {
         seen.push(`${ctx.phase}:${ctx.result?.status}:${ctx.result?.text}`);
+        return undefined;
       },
     };
     const before = h.model.requests.length;
