@@ -10,6 +10,7 @@ import {
   type WireAnswer,
 } from './approval-request.js';
 import { DEFAULT_APPROVAL_TIMEOUT_MS } from './defaults.js';
+import { settleOrAbort } from './internal/settle-or-abort.js';
 
 /** What the router needs to know about the session a request belongs to. */
 export interface ApprovalTarget {
@@ -100,8 +101,8 @@ export class ApprovalRouter {
       if (!handler) {
         answer = fallbackAnswer(request, action);
       } else {
-        const given = await untilAborted(
-          Promise.resolve(handler(request, { signal: controller.signal })),
+        const given = await settleOrAbort(
+          () => handler(request, { signal: controller.signal }),
           controller.signal,
         );
         answer = encodeApprovalAnswer(request, given);
@@ -130,22 +131,4 @@ export class ApprovalRouter {
 
 function send(serverRequest: ServerRequest, answer: WireAnswer): Promise<void> {
   return 'result' in answer ? serverRequest.respond(answer.result) : serverRequest.respondError(answer.error);
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -30,6 +30,7 @@ import {
   parsePostHookResult,
   validateHook,
 } from '@codexus/plugin';
+import { settleOrAbort } from '../internal/settle-or-abort.js';
 
 /** What a failing pre-hook (throws, times out, returns no valid action) means outside `PreToolUse`. */
 export type HookFailurePolicy = 'block' | 'continue';
@@ -361,17 +362,6 @@ export class HookEngine {
 }
 
 /** Resolves or rejects with `work`, or rejects with the signal's reason as soon as it aborts. */
-function settleOrAbort<T>(work: () => T | Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve()
-      .then(work)
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 function issueOf(error: unknown): HookIssue {
   if (HookError.isInstance(error)) return { class: error.issueClass, message: error.message };
   return {
