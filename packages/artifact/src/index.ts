@@ -48,6 +48,8 @@ export {
 } from './doc-patch.js';
 export { FsArtifactStore } from './fs-artifact-store.js';
 export type { LockPolicy } from './internal/keyed-lock.js';
+/** One entry of a store's revision log (what store implementations read and append). */
+export type { LogEntry } from './internal/revision-log-store.js';
 export { MemoryArtifactStore } from './memory-artifact-store.js';
 export { computeRevision, isRevision } from './revision.js';
 export {

@@ -78,7 +78,7 @@ export class Connection implements AsyncDisposable {
   private closeInfoValue: TransportCloseInfo | undefined;
   private readonly closedPromise: Promise<TransportCloseInfo>;
   private resolveClosed!: (info: TransportCloseInfo) => void;
-  readonly metricsRecorder = new ConnectionMetrics();
+  private readonly metricsRecorder = new ConnectionMetrics();
 
   constructor(
     readonly transport: Transport,

@@ -24,6 +24,8 @@ export const CODEXUS_ERROR_CODES = [
   'AUTH_FAILED',
   /** A write was refused because the stored state changed since it was read (nothing was lost). */
   'CONFLICT',
+  /** The thing asked for does not exist (or is not visible to the caller). */
+  'NOT_FOUND',
 ] as const;
 export type CodexusErrorCode = (typeof CODEXUS_ERROR_CODES)[number];
 
@@ -71,7 +73,7 @@ export const RPC_SERVER_OVERLOADED = -32001;
  * codex 0.169.0 answers almost every request-level error with -32600; the kind is only in the
  * message. This table tells them apart (first match wins). See docs/wire-facts.md.
  */
-const RPC_ERROR_KINDS = [
+export const RPC_ERROR_KINDS = [
   ['notInitialized', /not initialized/i],
   ['alreadyInitialized', /already initialized/i],
   ['experimentalApiRequired', /requires experimentalApi capability/i],

@@ -31,6 +31,7 @@ export {
   type CodexusErrorCode,
   type CodexusErrorOptions,
   classifyRpcError,
+  RPC_ERROR_KINDS,
   RPC_INTERNAL_ERROR,
   RPC_INVALID_PARAMS,
   RPC_INVALID_REQUEST,

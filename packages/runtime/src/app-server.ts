@@ -22,7 +22,7 @@ export interface AppServerOptions {
 export interface AppServerConfig extends RuntimeConfig, AppServerOptions {}
 
 /** Params are optional for methods whose params may be omitted. */
-type ParamsArgs<P> = undefined extends P
+export type ParamsArgs<P> = undefined extends P
   ? [params?: P, options?: RequestOptions]
   : [params: P, options?: RequestOptions];
 

@@ -1,7 +1,8 @@
 import type { RequestId } from '@codexus/core';
 import { isRecord, str } from './internal/wire.js';
 
-interface ApprovalBase {
+/** The fields every approval request has. */
+export interface ApprovalBase {
   /** The server's request id. */
   id: RequestId;
   /** The wire method (legacy v1 methods are mapped onto the v2 kinds). */

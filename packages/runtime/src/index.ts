@@ -15,9 +15,10 @@ export {
   type ServerRequest,
   type StdioTransport,
 } from '@codexus/core';
-export { AppServer, type AppServerConfig, type AppServerOptions } from './app-server.js';
+export { AppServer, type AppServerConfig, type AppServerOptions, type ParamsArgs } from './app-server.js';
 export {
   type ApprovalAnswer,
+  type ApprovalBase,
   type ApprovalDecision,
   type ApprovalHandler,
   type ApprovalKind,
@@ -27,7 +28,9 @@ export {
   type TimeoutAction,
   toApprovalRequest,
   type UnknownServerRequestPolicy,
+  type WireAnswer,
 } from './approval-request.js';
+export type { ApprovalTarget } from './approval-router.js';
 export { Client, type ClientConfig, type ClientMetrics, type ThreadPage } from './client.js';
 export {
   ClientPool,
@@ -91,7 +94,7 @@ export {
   type RuntimeMetrics,
   type RuntimeState,
 } from './runtime.js';
-export { type AskOptions, Session } from './session.js';
+export { type AskOptions, Session, type SessionHost } from './session.js';
 export {
   type ApprovalPolicy,
   assertPrivilege,
@@ -104,6 +107,7 @@ export {
 export * from './state/index.js';
 export {
   type InferOutputOf,
+  type JsonObject,
   OutputInvalidError,
   type OutputIssue,
   type OutputSpec,
@@ -111,4 +115,4 @@ export {
   prepareOutput,
 } from './structured-output.js';
 export { TurnAssembler } from './turn-assembler.js';
-export { TurnStream } from './turn-stream.js';
+export { TurnStream, type TurnStreamInit } from './turn-stream.js';

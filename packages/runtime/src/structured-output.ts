@@ -3,7 +3,8 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 
-type JsonObject = Record<string, unknown>;
+/** A JSON object (a JSON Schema, a parsed payload). */
+export type JsonObject = Record<string, unknown>;
 
 /**
  * What `ask(prompt, { output })` takes: a valibot schema (its JSON Schema is derived), or any Standard

@@ -82,6 +82,7 @@ export {
   lastUserText,
   outputSchema,
   type RecordedRequest,
+  type RequestLike,
   type ResponsesRequestBody,
   type TextFormat,
   textFormat,

@@ -81,7 +81,8 @@ export interface RecordedRequest {
   receivedAtMs: number;
 }
 
-type RequestLike = RecordedRequest | ResponsesRequestBody;
+/** What the request readers take: a recorded request or its body. */
+export type RequestLike = RecordedRequest | ResponsesRequestBody;
 
 function bodyOf(request: RequestLike): ResponsesRequestBody | undefined {
   return 'rawBody' in request ? (request as RecordedRequest).body : request;

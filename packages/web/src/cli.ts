@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from '@codexus/runtime';
+import { serveWeb } from './serve-web.js';
+import { WebAdapter } from './web-adapter.js';
+import { createWebHandler } from './web-handler.js';
+
+const USAGE = `codexus-web: an HTTP + SSE bridge with a browser approval page over a local codex
+
+Usage: codexus-web [options]
+  --cwd <dir>           directory sessions run in (also the only allowed root; default: .)
+  --root <dir>          another directory sessions may run in (repeatable)
+  --port <n>            port (default 8787; 0 = any free port)
+  --host <addr>         address to bind (default 127.0.0.1)
+  --allow-origin <url>  another origin allowed to call the API from a browser (repeatable)
+  --allow-host <name>   another Host name to answer to (repeatable; needed with a non-loopback --host)
+  --sandbox <mode>      read-only (default) or workspace-write
+  --codex-bin <path>    the codex binary (default: resolved like @codexus/core does)
+  -h, --help
+
+The bearer token comes from CODEXUS_WEB_TOKEN (at least 16 characters); without it, one is generated.
+The page URL printed below carries the token in its #fragment (never sent to the server).`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      cwd: { type: 'string' },
+      root: { type: 'string', multiple: true },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
+      sandbox: { type: 'string' },
+      'codex-bin': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const cwd = resolve(values.cwd ?? '.');
+  const sandbox = values.sandbox ?? 'read-only';
+  if (sandbox !== 'read-only' && sandbox !== 'workspace-write') {
+    throw new Error('--sandbox must be read-only or workspace-write');
+  }
+  const port = Number(values.port ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('--port must be 0-65535');
+  const hostname = values.host ?? '127.0.0.1';
+  const envToken = process.env.CODEXUS_WEB_TOKEN;
+
+  const client = await Client.connect(values['codex-bin'] ? { codexBin: values['codex-bin'] } : {});
+  const adapter = WebAdapter.create(client, {
+    roots: [cwd, ...(values.root ?? []).map((r) => resolve(r))],
+    defaultCwd: cwd,
+    profiles: {
+      default: {
+        approval: 'on-request',
+        sandbox,
+        timeoutMs: 15 * 60_000,
+        approvalTimeoutMs: 10 * 60_000,
+        timeoutAction: 'decline',
+      },
+    },
+  });
+  const handler = createWebHandler(adapter, {
+    ...(envToken ? { tokens: [{ tenant: 'default', token: envToken }] } : {}),
+    allowedOrigins: values['allow-origin'] ?? [],
+    ...(values['allow-host']
+      ? { allowedHosts: ['127.0.0.1', 'localhost', '[::1]', ...values['allow-host']] }
+      : {}),
+  });
+  const server = await serveWeb(handler, { hostname, port });
+  const token = handler.generatedToken ?? envToken ?? '';
+  process.stdout.write(
+    `codexus-web: codex ${client.server.codexVersion} ready; sessions run in ${cwd} (sandbox ${sandbox})\n` +
+      `codexus-web: open ${server.url}/#token=${token}\n` +
+      (handler.generatedToken
+        ? 'codexus-web: (a new token was generated; set CODEXUS_WEB_TOKEN to keep one)\n'
+        : ''),
+  );
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    await adapter.close();
+    await client.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`codexus-web: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import { AsyncQueue, type Logger } from '@codexus/core';
+import {
+  type ApprovalDecision,
+  type ApprovalRequest,
+  PromptRunError,
+  type PromptRunResult,
+  type Session,
+  type TurnItem,
+  type TurnStream,
+} from '@codexus/runtime';
+import { type ApprovalView, allowedDecisions, toApprovalView } from '../approval-view.js';
+import { ReplayBuffer, type ReplayLimits } from '../replay-buffer.js';
+import { webRefusal } from '../web-error.js';
+import { APPROVAL_EVENT_TYPES, type WebEvent, type WebEventData } from '../web-event.js';
+
+interface PendingApproval {
+  view: ApprovalView;
+  event: WebEvent;
+  resolve(decision: ApprovalDecision): void;
+}
+
+interface Subscriber {
+  queue: AsyncQueue<WebEvent>;
+  approvalsOnly: boolean;
+}
+
+export interface SubscribeOptions {
+  /** Replay the kept events after this id (default 0: everything kept). */
+  lastEventId?: number;
+  signal?: AbortSignal;
+}
+
+/** Settled approval ids remembered (for 409 on a second answer). */
+const MAX_SETTLED = 1_024;
+
+/** One bridged session: its codex Session, event log, subscribers and pending approvals. */
+export class WebSession {
+  readonly createdAtMs = Date.now();
+  private readonly buffer: ReplayBuffer<WebEvent>;
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly pending = new Map<string, PendingApproval>();
+  private readonly settled = new Map<string, 'answered' | 'withdrawn'>();
+  private readonly items = new Map<string, TurnItem>();
+  private session: Session | undefined;
+  private activeTurnIdValue: string | undefined;
+  private closing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly tenant: string,
+    readonly profile: string,
+    readonly cwd: string,
+    private readonly limits: { replay: ReplayLimits; maxSubscriberLag: number },
+    private readonly logger: Logger,
+  ) {
+    this.buffer = new ReplayBuffer(limits.replay);
+  }
+
+  /** Binds the codex session once `startSession` returned. */
+  attach(session: Session): void {
+    this.session = session;
+  }
+
+  get threadId(): string | undefined {
+    return this.session?.threadId;
+  }
+
+  get isClosed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  get activeTurnId(): string | undefined {
+    return this.activeTurnIdValue;
+  }
+
+  get lastEventId(): number {
+    return this.buffer.newestId;
+  }
+
+  pendingApprovals(): ApprovalView[] {
+    return [...this.pending.values()].map((p) => p.view);
+  }
+
+  /** The session's approval handler: waits for `answer()` (or the request's withdrawal). */
+  requestApproval(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
+    if (allowedDecisions(request).length === 0 || this.isClosed) {
+      return Promise.reject(new Error(`${request.method} is not answered through the web bridge`));
+    }
+    const approvalId = randomUUID();
+    const item = request.itemId === undefined ? undefined : this.items.get(request.itemId);
+    const view = toApprovalView(request, { approvalId, sessionId: this.id, item, atMs: Date.now() });
+    return new Promise<ApprovalDecision>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (!this.pending.delete(approvalId)) return;
+        this.remember(approvalId, 'withdrawn');
+        this.emit({ type: 'approvalResolved', approvalId, outcome: 'withdrawn' });
+        reject(signal.reason);
+      };
+      const event = this.emit({ type: 'approvalRequested', approval: view });
+      this.pending.set(approvalId, {
+        view,
+        event,
+        resolve: (decision) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(decision);
+        },
+      });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Answers a pending approval once; the decision must be one the request allows. */
+  answer(approvalId: string, decision: ApprovalDecision): void {
+    const pending = this.pending.get(approvalId);
+    if (!pending) {
+      const settled = this.settled.get(approvalId);
+      if (settled)
+        throw webRefusal('alreadySettled', `approval ${approvalId} was already ${settled}`, { approvalId });
+      throw webRefusal('notFound', `no pending approval ${approvalId} in this session`, { approvalId });
+    }
+    if (!pending.view.allowedDecisions.includes(decision)) {
+      throw webRefusal('decisionNotAllowed', `decision "${decision}" is not allowed for this approval`, {
+        approvalId,
+        allowed: pending.view.allowedDecisions,
+      });
+    }
+    this.pending.delete(approvalId);
+    this.remember(approvalId, 'answered');
+    this.emit({ type: 'approvalResolved', approvalId, outcome: 'answered', decision });
+    pending.resolve(decision);
+  }
+
+  /** Starts a turn; resolves once codex accepted it (its id known). */
+  async startTurn(prompt: string): Promise<{ turnId: string }> {
+    const session = this.session;
+    if (!session || this.isClosed) throw webRefusal('notFound', `session ${this.id} is closed`);
+    const stream = session.askStream(prompt); // TURN_IN_PROGRESS when one runs
+    const pumped = this.pump(stream);
+    const turnId = await stream.turnIdReady;
+    if (!turnId) {
+      await pumped;
+      await stream.result; // rejects with the reason turn/start failed
+      throw new Error('turn/start failed');
+    }
+    return { turnId };
+  }
+
+  /** Subscribes to the session's events (all, or approvals only), replaying after `lastEventId`. */
+  subscribe(approvalsOnly: boolean, options: SubscribeOptions = {}): AsyncIterableIterator<WebEvent> {
+    const queue = new AsyncQueue<WebEvent>();
+    const after = options.lastEventId ?? 0;
+    const slice = this.buffer.since(after);
+    const wanted = (e: WebEvent): boolean => !approvalsOnly || APPROVAL_EVENT_TYPES.includes(e.type);
+    if (slice.gap) {
+      const { fromId, toId } = slice.gap;
+      if (approvalsOnly) {
+        // Pending approvals whose request event was dropped are still owed to this reader.
+        for (const p of this.pending.values())
+          if (p.event.id >= fromId && p.event.id <= toId) queue.push(p.event);
+      }
+      queue.push({ type: 'replayGap', fromId, toId, id: toId, atMs: Date.now() });
+    }
+    for (const event of slice.events) if (wanted(event)) queue.push(event);
+    const subscriber: Subscriber = { queue, approvalsOnly };
+    const signal = options.signal;
+    const stop = (): void => {
+      this.subscribers.delete(subscriber);
+      signal?.removeEventListener('abort', stop);
+      queue.end();
+    };
+    if (this.closed) queue.end();
+    else this.subscribers.add(subscriber);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+    const iterator: AsyncIterableIterator<WebEvent> = {
+      next: () => queue.next(),
+      return: async () => {
+        stop();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** Closes the session: pending approvals are cancelled, the running turn interrupted. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const [approvalId] of [...this.pending]) this.answer(approvalId, 'cancel');
+      try {
+        await this.session?.close();
+      } catch (error) {
+        this.logger.warn('closing a web session failed', { sessionId: this.id, error: String(error) });
+      }
+      this.emit({ type: 'sessionClosed' });
+      this.closed = true;
+      for (const subscriber of [...this.subscribers]) subscriber.queue.end();
+      this.subscribers.clear();
+    })();
+    return this.closing;
+  }
+
+  private async pump(stream: TurnStream): Promise<void> {
+    const turnIdOf = (): string => stream.turnId ?? '';
+    try {
+      for await (const event of stream) {
+        if (event.type === 'approvalRequested' || event.type === 'turnCompleted') continue;
+        if (event.type === 'turnStarted') this.activeTurnIdValue = event.turnId;
+        if (event.type === 'itemStarted' || event.type === 'itemCompleted')
+          this.items.set(event.item.id, event.item);
+        this.emit({ ...event, turnId: turnIdOf() });
+      }
+    } catch (error) {
+      this.logger.warn('a web session turn stream failed', { sessionId: this.id, error: String(error) });
+    }
+    let result: PromptRunResult;
+    let error: { message: string; code?: string } | undefined;
+    try {
+      result = await stream.result;
+    } catch (failure) {
+      result = PromptRunError.isPromptRunError(failure) ? failure.partial : emptyResult(turnIdOf());
+      error = { message: String((failure as Error)?.message ?? failure) };
+      const code = (failure as { code?: unknown })?.code;
+      if (typeof code === 'string') error.code = code;
+    }
+    this.items.clear();
+    this.activeTurnIdValue = undefined;
+    if (!result.turnId) return; // turn/start failed: createTurn reports it
+    const completed: WebEventData = {
+      type: 'turnCompleted',
+      turnId: result.turnId,
+      status: result.status,
+      text: result.text,
+      durationMs: result.durationMs,
+    };
+    const turnError = result.error ?? error;
+    if (turnError) completed.error = turnError;
+    this.emit(completed);
+  }
+
+  private emit(data: WebEventData): WebEvent {
+    const event = { ...data, id: this.buffer.nextId, atMs: Date.now() } as WebEvent;
+    this.buffer.push(event, JSON.stringify(event).length);
+    for (const subscriber of this.subscribers) {
+      if (subscriber.approvalsOnly && !APPROVAL_EVENT_TYPES.includes(event.type)) continue;
+      if (subscriber.queue.size >= this.limits.maxSubscriberLag) {
+        // A reader this far behind is cut off; it reconnects with Last-Event-ID and gets a replay.
+        this.subscribers.delete(subscriber);
+        subscriber.queue.end();
+        continue;
+      }
+      subscriber.queue.push(event);
+    }
+    return event;
+  }
+
+  private remember(approvalId: string, outcome: 'answered' | 'withdrawn'): void {
+    this.settled.set(approvalId, outcome);
+    if (this.settled.size > MAX_SETTLED) {
+      const oldest = this.settled.keys().next().value;
+      if (oldest !== undefined) this.settled.delete(oldest);
+    }
+  }
+}
+
+function emptyResult(turnId: string): PromptRunResult {
+  return { threadId: '', turnId, status: 'failed', text: '', items: [], durationMs: 0 };
+}

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { type Logger, silentLogger } from '@codexus/core';
+import type { ApprovalDecision, Client, SessionConfig, ThreadView } from '@codexus/runtime';
+import * as v from 'valibot';
+import type { ApprovalView } from './approval-view.js';
+import { type SubscribeOptions, WebSession } from './internal/web-session.js';
+import type { ReplayLimits } from './replay-buffer.js';
+import { webRefusal } from './web-error.js';
+import type { WebEvent } from './web-event.js';
+import { ApprovalAnswerBodySchema } from './web-schemas.js';
+
+/** A named session preset. Browsers pick a profile by name; they never send a session config. */
+export type WebProfile = Omit<SessionConfig, 'cwd' | 'approvalHandler'>;
+
+/**
+ * The built-in `default` profile: codex asks before anything outside a read-only sandbox
+ * (`on-request`), and a person has ten minutes to answer in the browser.
+ */
+export const DEFAULT_WEB_PROFILE: Readonly<WebProfile> = Object.freeze({
+  approval: 'on-request',
+  sandbox: 'read-only',
+  timeoutMs: 15 * 60_000,
+  approvalTimeoutMs: 10 * 60_000,
+  timeoutAction: 'decline',
+});
+
+export interface WebAdapterConfig {
+  /** Session presets by name (default: `{ default: DEFAULT_WEB_PROFILE }`). */
+  profiles?: Readonly<Record<string, WebProfile>>;
+  /** The profile used when a request names none (default `default`). */
+  defaultProfile?: string;
+  /** Directories sessions may run in (a cwd must be one of them or inside one). Default: `[process.cwd()]`. */
+  roots?: readonly string[];
+  /** The cwd used when a request names none (default: the first root). */
+  defaultCwd?: string;
+  /** Open sessions per tenant (default 16). */
+  maxSessionsPerTenant?: number;
+  /** Limits of each session's replay buffer. */
+  replay?: ReplayLimits;
+  /** A subscriber this many events behind is cut off (it reconnects and replays). Default 10 000. */
+  maxSubscriberLag?: number;
+  logger?: Logger;
+}
+
+/** A session as its tenant's listing shows it. */
+export interface WebSessionSummary {
+  sessionId: string;
+  profile: string;
+  cwd: string;
+  createdAtMs: number;
+  activeTurnId: string | null;
+  pendingApprovals: number;
+  lastEventId: number;
+}
+
+/** `GET /v1/sessions/:id/state`: the session, its pending approvals and the runtime's state projection of its thread. */
+export interface WebSessionState extends WebSessionSummary {
+  threadId: string | null;
+  approvals: ApprovalView[];
+  /** The state projection's view of the thread (see docs/state.md), null before codex reported on it. */
+  thread: ThreadView | null;
+}
+
+/**
+ * Framework-agnostic core of the web bridge: a registry of sessions scoped by tenant. Every call
+ * names the tenant; a session of another tenant is reported exactly like one that does not exist.
+ * Approval answers come back through `postApproval`, which checks them against the pending
+ * request's allowed decisions; nothing else reaches the runtime.
+ */
+export class WebAdapter implements AsyncDisposable {
+  private readonly sessions = new Map<string, WebSession>();
+  private readonly profiles: Readonly<Record<string, WebProfile>>;
+  private readonly defaultProfile: string;
+  private readonly roots: string[];
+  private readonly defaultCwd: string;
+  private readonly logger: Logger;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly client: Client,
+    private readonly config: WebAdapterConfig,
+  ) {
+    this.profiles = config.profiles ?? { default: DEFAULT_WEB_PROFILE };
+    this.defaultProfile = config.defaultProfile ?? 'default';
+    if (!Object.hasOwn(this.profiles, this.defaultProfile)) {
+      throw webRefusal('unknownProfile', `the default profile "${this.defaultProfile}" is not configured`);
+    }
+    this.roots = (config.roots ?? [process.cwd()]).map((root) => resolve(root));
+    if (this.roots.length === 0) throw webRefusal('cwdNotAllowed', 'at least one root directory is needed');
+    this.defaultCwd = resolve(config.defaultCwd ?? this.roots[0]!);
+    this.logger = config.logger ?? silentLogger;
+    client.state(); // the projection must see the sessions' threads from their start
+  }
+
+  /** Bridges a connected `Client` (the adapter never closes it). */
+  static create(client: Client, config: WebAdapterConfig = {}): WebAdapter {
+    return new WebAdapter(client, config);
+  }
+
+  get profileNames(): string[] {
+    return Object.keys(this.profiles);
+  }
+
+  /** Starts a codex session for the tenant in `cwd` (inside a root) with a configured profile. */
+  async createSession(
+    tenant: string,
+    options: { cwd?: string; profile?: string } = {},
+  ): Promise<{ sessionId: string }> {
+    this.assertOpen();
+    const profileName = options.profile ?? this.defaultProfile;
+    const profile = Object.hasOwn(this.profiles, profileName) ? this.profiles[profileName] : undefined;
+    if (!profile) throw webRefusal('unknownProfile', `no profile "${profileName}"`, { profile: profileName });
+    const cwd = await this.allowedCwd(options.cwd);
+    const max = this.config.maxSessionsPerTenant ?? 16;
+    if (this.listSessions(tenant).length >= max) {
+      throw webRefusal('tooManySessions', `tenant has ${max} open sessions; close one first`);
+    }
+    const sessionId = randomUUID();
+    const web = new WebSession(
+      sessionId,
+      tenant,
+      profileName,
+      cwd,
+      { replay: this.config.replay ?? {}, maxSubscriberLag: this.config.maxSubscriberLag ?? 10_000 },
+      this.logger,
+    );
+    this.sessions.set(sessionId, web);
+    try {
+      const session = await this.client.startSession({
+        ...profile,
+        cwd,
+        approvalHandler: (request, { signal }) => web.requestApproval(request, signal),
+      });
+      web.attach(session);
+    } catch (error) {
+      this.sessions.delete(sessionId);
+      throw error;
+    }
+    return { sessionId };
+  }
+
+  /** Starts a turn; resolves once codex accepted it. One turn at a time per session (`TURN_IN_PROGRESS`). */
+  createTurn(tenant: string, sessionId: string, input: { prompt: string }): Promise<{ turnId: string }> {
+    return this.find(tenant, sessionId).startTurn(input.prompt);
+  }
+
+  /** Closes the session (a running turn is interrupted, pending approvals cancelled) and forgets it. */
+  async closeSession(tenant: string, sessionId: string): Promise<void> {
+    const web = this.find(tenant, sessionId);
+    this.sessions.delete(sessionId);
+    await web.close();
+  }
+
+  /** Every event of the session: replays the kept ones after `lastEventId` (default: all kept), then live. */
+  subscribeSessionEvents(
+    tenant: string,
+    sessionId: string,
+    options: SubscribeOptions = {},
+  ): AsyncIterableIterator<WebEvent> {
+    return this.find(tenant, sessionId).subscribe(false, options);
+  }
+
+  /** The approval events of the session (`approvalRequested`, `approvalResolved`), replayed the same way. */
+  subscribeSessionApprovals(
+    tenant: string,
+    sessionId: string,
+    options: SubscribeOptions = {},
+  ): AsyncIterableIterator<WebEvent> {
+    return this.find(tenant, sessionId).subscribe(true, options);
+  }
+
+  /**
+   * Answers a pending approval: `payload` must be `{ decision }` with a decision the request
+   * allows. A second answer (or one after the server withdrew the request) is a `CONFLICT`.
+   */
+  postApproval(tenant: string, sessionId: string, approvalId: string, payload: unknown): void {
+    const web = this.find(tenant, sessionId);
+    const parsed = v.safeParse(ApprovalAnswerBodySchema, payload);
+    if (!parsed.success) {
+      throw webRefusal('invalidBody', `invalid approval answer: ${v.summarize(parsed.issues)}`);
+    }
+    web.answer(approvalId, parsed.output.decision as ApprovalDecision);
+  }
+
+  listSessions(tenant: string): WebSessionSummary[] {
+    const out: WebSessionSummary[] = [];
+    for (const web of this.sessions.values()) if (web.tenant === tenant) out.push(summary(web));
+    return out.sort((a, b) => a.createdAtMs - b.createdAtMs);
+  }
+
+  state(tenant: string, sessionId: string): WebSessionState {
+    const web = this.find(tenant, sessionId);
+    const threadId = web.threadId ?? null;
+    const thread = threadId === null ? undefined : this.client.state().projection.thread(threadId);
+    return { ...summary(web), threadId, approvals: web.pendingApprovals(), thread: thread ?? null };
+  }
+
+  /** Closes every session (not the client). Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const all = [...this.sessions.values()];
+      this.sessions.clear();
+      await Promise.allSettled(all.map((web) => web.close()));
+    })();
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private find(tenant: string, sessionId: string): WebSession {
+    const web = this.sessions.get(sessionId);
+    if (!web || web.tenant !== tenant) throw webRefusal('notFound', `no session ${sessionId}`);
+    return web;
+  }
+
+  private async allowedCwd(requested: string | undefined): Promise<string> {
+    const wanted = requested ?? this.defaultCwd;
+    if (!isAbsolute(wanted)) throw webRefusal('cwdNotAllowed', 'cwd must be an absolute path');
+    let real: string;
+    try {
+      real = await realpath(wanted);
+    } catch {
+      throw webRefusal('cwdNotAllowed', `cwd ${wanted} does not exist`);
+    }
+    for (const root of this.roots) {
+      const realRoot = await realpath(root).catch(() => root);
+      const rel = relative(realRoot, real);
+      if (rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))) return real;
+    }
+    throw webRefusal('cwdNotAllowed', `cwd ${wanted} is outside the allowed roots`);
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw webRefusal('notFound', 'the web adapter is closed');
+  }
+}
+
+function summary(web: WebSession): WebSessionSummary {
+  return {
+    sessionId: web.id,
+    profile: web.profile,
+    cwd: web.cwd,
+    createdAtMs: web.createdAtMs,
+    activeTurnId: web.activeTurnId ?? null,
+    pendingApprovals: web.pendingApprovals().length,
+    lastEventId: web.lastEventId,
+  };
+}
