@@ -1,17 +1,20 @@
 /**
  * The demo (`npm run demo`): runs every example in order against the real codex binary, which
  * answers from the testkit's scripted local model: layer 1 (quickRun), layer 2 (Workflow, streamed),
- * layer 3 (Client + Session, streamed text and an approval round trip) and layer 6 (Runtime, raw
- * requests and live events). `npm run demo -- --live` uses your own codex login and model instead.
+ * layer 3 (Client + Session, streamed text and an approval round trip), layer 4 (automation), layer 5
+ * (AppServer, typed requests), layer 6 (Runtime, raw requests and live events) and hooks. `npm run demo -- --live` uses your own codex login and model instead.
  */
+import { main as appServer } from './app-server.js';
+import { main as automation } from './automation.js';
 import { main as clientSession } from './client-session.js';
+import { main as hooks } from './hooks.js';
 import { live } from './offline.js';
 import { main as quickRun } from './quick-run.js';
 import { main as runtimeEvents } from './runtime-events.js';
 import * as say from './transcript.js';
 import { main as workflow } from './workflow.js';
 
-const examples = [quickRun, workflow, clientSession, runtimeEvents];
+const examples = [quickRun, workflow, clientSession, automation, appServer, runtimeEvents, hooks];
 
 async function demo(): Promise<void> {
   const startedAt = Date.now();

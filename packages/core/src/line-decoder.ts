@@ -33,13 +33,31 @@ export class LineDecoder {
   /** Feeds a chunk; returns the lines it completed, in order. */
   push(chunk: Uint8Array): DecodedLine[] {
     const out: DecodedLine[] = [];
+    const buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    while (start < chunk.length) {
-      const nl = chunk.indexOf(NEWLINE, start);
-      const end = nl === -1 ? chunk.length : nl;
-      this.append(chunk.subarray(start, end));
-      if (nl === -1) break;
-      this.finishLine(out);
+    while (start < buf.length) {
+      const nl = buf.indexOf(NEWLINE, start);
+      if (nl === -1) {
+        this.append(buf.subarray(start));
+        break;
+      }
+      if (this.pendingBytes === 0 && !this.skipping) {
+        // Fast path: the whole line is inside this chunk; decode it in place, no copy.
+        if (nl - start > this.maxLineBytes) {
+          out.push({
+            kind: 'oversized',
+            bytes: nl - start,
+            preview: buf.toString('utf8', start, start + PREVIEW_BYTES),
+          });
+        } else {
+          emitText(out, buf.toString('utf8', start, nl));
+        }
+      } else {
+        this.append(buf.subarray(start, nl));
+        this.finishLine(out);
+      }
       start = nl + 1;
     }
     return out;
@@ -84,9 +102,12 @@ export class LineDecoder {
     const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
-    let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    if (text.trim().length === 0) return;
-    out.push({ kind: 'line', text });
+    emitText(out, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   }
+}
+
+/** Adds a decoded line: a trailing `\r` is dropped (CRLF), blank lines are skipped. */
+function emitText(out: DecodedLine[], decoded: string): void {
+  const text = decoded.endsWith('\r') ? decoded.slice(0, -1) : decoded;
+  if (/\S/.test(text)) out.push({ kind: 'line', text });
 }

@@ -181,7 +181,15 @@ export class Runtime implements AsyncDisposable {
           if (filter.threadId !== undefined && threadIdOf(n.params) !== filter.threadId) return;
           push(n);
         }),
-      (finish) => void this.closedPromise.then(() => finish()),
+      (finish) => {
+        if (this.isClosed()) {
+          queueMicrotask(() => finish());
+          return undefined;
+        }
+        return this.onStateChange((state) => {
+          if (state === 'closed') finish();
+        });
+      },
     );
   }
 

@@ -177,10 +177,21 @@ export class TurnStream<R extends PromptRunResult = PromptRunResult>
       signal.addEventListener('abort', onAbort, { once: true });
       this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
     }
-    void connection.closed.then((info) => {
+    // A subscription disposed with the turn (not `connection.closed.then`, which would keep every
+    // finished turn reachable for as long as the connection lives).
+    const onClosed = (): void => {
+      const info = connection.closeInfo ?? { reason: 'connection closed' };
       if (!this.finished)
         this.fail('connectionClosed', `connection closed during the turn (${info.reason})`, info);
-    });
+    };
+    if (connection.state === 'closed') {
+      queueMicrotask(onClosed);
+    } else {
+      const closing = connection.onStateChange((state) => {
+        if (state === 'closed') queueMicrotask(onClosed);
+      });
+      this.cleanups.push(() => closing.dispose());
+    }
     this.touch();
     let sent = params;
     if (this.init.hooks) {

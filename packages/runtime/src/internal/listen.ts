@@ -2,20 +2,24 @@ import { AsyncQueue, type Disposable } from '@codexus/core';
 
 /**
  * Turns a push subscription into an async iterable. Leaving the loop (break/return/throw) disposes the
- * subscription; `end` (optional) finishes the iteration, e.g. when the connection closes.
+ * subscription; `end` (optional) finishes the iteration, e.g. when the connection closes, and returns
+ * its own subscription, disposed with the iterator (so a finished iterator holds nothing).
  */
 export function listen<T>(
   subscribe: (push: (value: T) => void) => Disposable,
-  end?: (finish: (error?: unknown) => void) => void,
+  end?: (finish: (error?: unknown) => void) => Disposable | undefined,
 ): AsyncIterableIterator<T> & AsyncDisposable {
   const queue = new AsyncQueue<T>();
   const subscription = subscribe((value) => queue.push(value));
+  let ending: Disposable | undefined;
   const stop = (): void => {
     subscription.dispose();
+    ending?.dispose();
     queue.end();
   };
-  end?.((error) => {
+  ending = end?.((error) => {
     subscription.dispose();
+    ending?.dispose();
     if (error === undefined) queue.end();
     else queue.fail(error);
   });

@@ -1,0 +1,47 @@
+import { Client } from '@codexus/runtime';
+import { message } from '@codexus/testkit';
+import { type BenchContext, reps } from './context.js';
+import { codexEnv, expectText, hermetic } from './hermetic.js';
+import { RawClient } from './raw-client.js';
+import { latencyRow, type Row } from './report.js';
+import { interleave } from './stats.js';
+
+/** 1. A warm turn: `Session.ask` vs the raw client, each on its own warm codex and thread. */
+export async function warmTurn(ctx: BenchContext): Promise<Row[]> {
+  const h = await hermetic({
+    connect: (home) => Client.connect({ codexHome: home.path, codexBin: ctx.codexBin }),
+  });
+  const raw = await RawClient.start(ctx.codexBin, codexEnv(h.home.path));
+  try {
+    const session = await h.client.startSession({ cwd: h.workspace.path });
+    const thread = await raw.startThread(h.workspace.path);
+    const rounds = reps(ctx, 100, 10);
+    ctx.log(`warm-turn: ${rounds} rounds`);
+    const s = await interleave(rounds, 5, {
+      codexus: async () => {
+        h.model.enqueue(message('ok'));
+        expectText((await session.ask('hi')).text, 'ok', 'Session.ask');
+      },
+      raw: async () => {
+        h.model.enqueue(message('ok'));
+        await raw.turn(thread, 'hi');
+      },
+    });
+    return [
+      latencyRow(
+        'warm-turn',
+        'warm turn (Session.ask), median',
+        s,
+        'codexus',
+        { key: 'raw', name: 'raw stdio' },
+        {
+          op: '<=',
+          value: 1.05,
+        },
+      ),
+    ];
+  } finally {
+    await raw.close();
+    await h.close();
+  }
+}
