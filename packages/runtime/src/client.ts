@@ -199,14 +199,20 @@ export class Client implements SessionHost, AsyncDisposable {
     options: RequestOptions,
   ): Promise<Session> {
     // cwd is optional here: the stored thread has one. Validate the rest before any RPC.
-    const resolved = resolveSessionConfig({ cwd: config.cwd ?? '/', ...config } as SessionConfig);
+    let resolved = resolveSessionConfig({ cwd: config.cwd ?? '/', ...config } as SessionConfig);
+    const hooks = this.hooks.extend(config.hooks ?? []); // refuses bad hooks before any RPC
     this.assertOpen(method);
+    // The SessionStart hooks run for resumed and forked threads too (a block stops the RPC).
+    const metadata = { method, threadId };
+    ({ config: resolved } = await runPreSessionStart(hooks, resolved, { signal: options.signal, metadata }));
     const params: Record<string, unknown> = { ...threadParams(resolved), threadId };
     if (config.cwd === undefined) delete params.cwd;
     if (method === 'thread/resume') delete params.ephemeral;
     const info = await this.runtime.request<Record<string, unknown>>(method, params, options);
     const cwd = str(info.cwd) ?? resolved.cwd;
-    return this.adopt(threadIdFrom(info), { ...resolved, cwd }, info);
+    const session = this.adopt(threadIdFrom(info), { ...resolved, cwd }, info, hooks);
+    await runPostSessionStart(hooks, { threadId: session.threadId, config: session.config, info });
+    return session;
   }
 
   private adopt(

@@ -108,6 +108,56 @@ describe('hooks through Client and Session (needs the wiring)', () => {
     ]);
   });
 
+  it('the SessionStart hooks run for resumed and forked threads too; a block stops the RPC', async () => {
+    h.model.enqueue(message('stored'));
+    const first = await session();
+    await first.ask('store a turn');
+    const seen: string[] = [];
+    const preWatch: Hook = {
+      name: 'watch-pre',
+      phases: ['PreSessionStart'],
+      run: (ctx) => {
+        seen.push(`${ctx.phase}:${String(ctx.metadata.method)}`);
+        return { type: 'continue' };
+      },
+    };
+    const postWatch: Hook = {
+      name: 'watch-post',
+      phases: ['PostSessionStart'],
+      run: (ctx) => {
+        seen.push(`${ctx.phase}:${ctx.threadId === first.threadId ? 'same' : 'new'}`);
+        return undefined;
+      },
+    };
+    const watch = [preWatch, postWatch];
+    const resumed = await h.client.resumeSession(
+      first.threadId,
+      withHooks<Partial<SessionConfig>>({ hooks: watch }),
+    );
+    expect(resumed.threadId).toBe(first.threadId);
+    const forked = await h.client.forkSession(
+      first.threadId,
+      withHooks<Partial<SessionConfig>>({ hooks: watch }),
+    );
+    expect(forked.threadId).not.toBe(first.threadId);
+    expect(seen).toEqual([
+      'PreSessionStart:thread/resume',
+      'PostSessionStart:same',
+      'PreSessionStart:thread/fork',
+      'PostSessionStart:new',
+    ]);
+    const deny: Hook = {
+      name: 'deny-resume',
+      phases: ['PreSessionStart'],
+      run: () => ({ type: 'block', reason: { message: 'no' } }),
+    };
+    const before = h.client.metrics().requests;
+    await expect(
+      h.client.resumeSession(first.threadId, withHooks<Partial<SessionConfig>>({ hooks: [deny] })),
+    ).rejects.toMatchObject({ code: 'HOOK_BLOCKED' });
+    expect(h.client.metrics().requests).toBe(before);
+  });
+
   it('a PreTurn block fails ask with HookBlockedError and sends nothing to codex', async () => {
     const s = await session([
       {
