@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { HookContext } from './hook-context.js';
 import { createHookMatcher, matchesHook } from './hook-matcher.js';
 
-const base: HookContext = { phase: 'PreToolUse', cwd: '/work/repo', metadata: {} };
-const command = (cmd: string, cwd = '/work/repo'): HookContext => ({
+const base: HookContext = { phase: 'PreToolUse', cwd: '/srv/repo', metadata: {} };
+const command = (cmd: string, cwd = '/srv/repo'): HookContext => ({
   ...base,
   tool: { kind: 'commandExecution', command: cmd, cwd },
 });
@@ -41,13 +41,13 @@ describe('HookMatcher', () => {
 
   it('filters by file glob: relative globs against paths below the cwd, absolute ones as they are', () => {
     const m = createHookMatcher({ files: 'src/**/*.ts' });
-    expect(m(files('/work/repo/src/a/b.ts'))).toBe(true);
+    expect(m(files('/srv/repo/src/a/b.ts'))).toBe(true);
     expect(m(files('src/a.ts'))).toBe(true);
-    expect(m(files('/work/repo/docs/a.md', '/work/repo/src/x.ts'))).toBe(true);
-    expect(m(files('/work/repo/docs/a.md'))).toBe(false);
+    expect(m(files('/srv/repo/docs/a.md', '/srv/repo/src/x.ts'))).toBe(true);
+    expect(m(files('/srv/repo/docs/a.md'))).toBe(false);
     expect(m(files('/elsewhere/src/a.ts'))).toBe(false);
     expect(matchesHook({ files: '/etc/**' }, files('/etc/passwd'))).toBe(true);
-    expect(matchesHook({ files: '/etc/**' }, files('/work/repo/etc/x'))).toBe(false);
+    expect(matchesHook({ files: '/etc/**' }, files('/srv/repo/etc/x'))).toBe(false);
   });
 
   it('a moved file matches by its new path too', () => {
@@ -62,11 +62,11 @@ describe('HookMatcher', () => {
   });
 
   it('filters by cwd prefix on a path boundary, preferring the tool cwd', () => {
-    expect(matchesHook({ cwd: '/work' }, base)).toBe(true);
-    expect(matchesHook({ cwd: '/work/repo/' }, base)).toBe(true);
-    expect(matchesHook({ cwd: '/work/re' }, base)).toBe(false);
-    expect(matchesHook({ cwd: '/work/repo/sub' }, command('ls', '/work/repo/sub/dir'))).toBe(true);
-    expect(matchesHook({ cwd: '/work/repo/sub' }, command('ls', '/work/repo'))).toBe(false);
+    expect(matchesHook({ cwd: '/srv' }, base)).toBe(true);
+    expect(matchesHook({ cwd: '/srv/repo/' }, base)).toBe(true);
+    expect(matchesHook({ cwd: '/srv/re' }, base)).toBe(false);
+    expect(matchesHook({ cwd: '/srv/repo/sub' }, command('ls', '/srv/repo/sub/dir'))).toBe(true);
+    expect(matchesHook({ cwd: '/srv/repo/sub' }, command('ls', '/srv/repo'))).toBe(false);
     expect(matchesHook({ cwd: '/' }, base)).toBe(true);
   });
 

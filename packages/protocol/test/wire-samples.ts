@@ -1,7 +1,7 @@
 /**
  * Messages captured from the real codex app-server 0.169.0 (driven over stdio against a loopback
  * Responses API stand-in; ids shortened), plus the `error` notification shape recorded in
- * /work/shared/docs/app-server-wire-facts.md. Unit tests validate them without a process.
+ * docs/wire-facts.md. Unit tests validate them without a process.
  */
 
 export const THREAD_ID = '01a20dd7-20f1-7470-9153-a11f1dacbf15';
