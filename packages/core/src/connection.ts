@@ -14,6 +14,7 @@ import { CodexRpcError, CodexusError } from './errors.js';
 import { type Logger, silentLogger, type WireTrace } from './logger.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from './metrics.js';
 import type { RequestOptions } from './request-options.js';
+import { delay, within } from './timing.js';
 import type { Transport, TransportCloseInfo } from './transport.js';
 
 export type ConnectionState = 'starting' | 'ready' | 'closing' | 'closed';
@@ -150,9 +151,11 @@ export class Connection implements AsyncDisposable {
         if (!(CodexRpcError.isInstance(error) && error.isOverloaded()) || attempt >= policy.maxRetries)
           throw error;
         this.metricsRecorder.overloadRetries++;
-        const delay = backoffDelay(attempt, policy);
-        this.logger.debug('server overloaded; retrying', { method, attempt: attempt + 1, delayMs: delay });
-        await sleep(delay, options.signal);
+        const wait = backoffDelay(attempt, policy);
+        this.logger.debug('server overloaded; retrying', { method, attempt: attempt + 1, delayMs: wait });
+        await delay(wait, options.signal).catch(() => {
+          throw abortError(method, options.signal);
+        });
       }
     }
   }
@@ -423,20 +426,6 @@ export class Connection implements AsyncDisposable {
 /** How long a failed write waits for the transport to report why it closed. */
 const CLOSE_REPORT_WAIT_MS = 200;
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref?.();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      () => resolve(undefined),
-    );
-  });
-}
-
 function keyOf(id: JSONRPCID): string {
   return `${typeof id}:${String(id)}`;
 }
@@ -451,19 +440,4 @@ function closedError(method: string, info: TransportCloseInfo): CodexusError {
 
 function abortError(method: string, signal: AbortSignal | undefined): CodexusError {
   return new CodexusError('ABORTED', `${method}: aborted`, { cause: signal?.reason });
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError('retry', signal));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError('retry', signal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

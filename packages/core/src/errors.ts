@@ -62,6 +62,15 @@ export class CodexusError extends Error {
   }
 }
 
+/** A `VALIDATION_FAILED` error for the input at `path` (a field name or a dotted path), before any RPC. */
+export function validationError(
+  path: string,
+  message: string,
+  data: Record<string, unknown> = {},
+): CodexusError {
+  return new CodexusError('VALIDATION_FAILED', message, { data: { path, ...data } });
+}
+
 /** JSON-RPC error codes the codex app-server uses. */
 export const RPC_INVALID_REQUEST = -32600;
 export const RPC_METHOD_NOT_FOUND = -32601;

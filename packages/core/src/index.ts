@@ -37,6 +37,7 @@ export {
   RPC_INVALID_REQUEST,
   RPC_METHOD_NOT_FOUND,
   RPC_SERVER_OVERLOADED,
+  validationError,
 } from './errors.js';
 export {
   type ClientInfo,
@@ -79,6 +80,7 @@ export {
   resolveCodexBin,
 } from './resolve-codex-bin.js';
 export { StdioTransport, type StdioTransportOptions } from './stdio-transport.js';
+export { delay, within } from './timing.js';
 export type { Transport, TransportCloseInfo, TransportSink } from './transport.js';
 export {
   type Compatibility,

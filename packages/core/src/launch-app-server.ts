@@ -9,6 +9,7 @@ import { CodexusError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { RemoteJwtOptions, RemoteOptions } from './remote-config.js';
 import { TailBuffer } from './tail-buffer.js';
+import { delay } from './timing.js';
 
 /** How a launched app-server checks WebSocket clients (`--ws-auth`). `none` is loopback only. */
 export type AppServerAuth = 'capability-token' | 'signed-bearer-token' | 'none';
@@ -337,7 +338,7 @@ async function waitUntilReady(args: {
       ...guards,
     ]);
     if (ok) return url;
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, READY_POLL_MS).unref()), ...guards]);
+    await Promise.race([delay(READY_POLL_MS), ...guards]);
   }
 }
 

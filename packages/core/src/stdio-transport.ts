@@ -4,6 +4,7 @@ import { CodexusError } from './errors.js';
 import { LineDecoder } from './line-decoder.js';
 import { type Logger, silentLogger } from './logger.js';
 import { TailBuffer } from './tail-buffer.js';
+import { within } from './timing.js';
 import type { Transport, TransportCloseInfo, TransportSink } from './transport.js';
 
 export interface StdioTransportOptions {
@@ -154,17 +155,14 @@ export class StdioTransport implements Transport {
   }
 }
 
+/** True when `promise` (which never rejects) settles within `ms`. */
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (
+    (await within(
+      promise.then(() => true),
+      ms,
+    )) === true
+  );
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {

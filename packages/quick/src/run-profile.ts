@@ -1,3 +1,4 @@
+import { validationError } from '@codexus/core';
 import { type Hook, validateHook } from '@codexus/plugin';
 import {
   type ApprovalHandler,
@@ -10,7 +11,7 @@ import {
   resolveSessionConfig,
   type SandboxMode,
 } from '@codexus/runtime';
-import { invalid, isPlainObject, rejectUnknownKeys } from './internal/validate.js';
+import { isPlainObject, rejectUnknownKeys } from './internal/validate.js';
 
 /**
  * How to run: one object that becomes the session settings (thread) and the prompt settings (turn).
@@ -71,28 +72,29 @@ const PROFILE_KEYS: ReadonlySet<string> = new Set<keyof RunProfile>([
  * `cwd` and a privileged sandbox without `privileged: true` fail with `VALIDATION_FAILED`.
  */
 export function resolveRunProfile(cwd: string, profile: RunProfile = {}): ResolvedRunProfile {
-  if (!isPlainObject(profile as unknown)) throw invalid('profile', 'the profile must be an object');
+  if (!isPlainObject(profile as unknown)) throw validationError('profile', 'the profile must be an object');
   rejectUnknownKeys('profile field', profile, PROFILE_KEYS);
   const { model, instructions, attachments, hooks, approvalHandler, outputSchema, output } = profile;
   if (model !== undefined && (typeof model !== 'string' || model === '')) {
-    throw invalid('model', 'model must be a non-empty string');
+    throw validationError('model', 'model must be a non-empty string');
   }
   if (instructions !== undefined && typeof instructions !== 'string') {
-    throw invalid('instructions', 'instructions must be a string');
+    throw validationError('instructions', 'instructions must be a string');
   }
   if (attachments !== undefined && !isStringList(attachments)) {
-    throw invalid('attachments', 'attachments must be a list of non-empty image paths or URLs');
+    throw validationError('attachments', 'attachments must be a list of non-empty image paths or URLs');
   }
-  if (hooks !== undefined && !Array.isArray(hooks)) throw invalid('hooks', 'hooks must be a list');
+  if (hooks !== undefined && !Array.isArray(hooks)) throw validationError('hooks', 'hooks must be a list');
   for (const [i, hook] of (hooks ?? []).entries()) {
     const problems = validateHook(hook);
-    if (problems.length > 0) throw invalid(`hooks[${i}]`, `hook ${i} is invalid: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw validationError(`hooks[${i}]`, `hook ${i} is invalid: ${problems.join('; ')}`);
   }
   if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
-    throw invalid('approvalHandler', 'approvalHandler must be a function');
+    throw validationError('approvalHandler', 'approvalHandler must be a function');
   }
   if (outputSchema !== undefined && !isPlainObject(outputSchema)) {
-    throw invalid('outputSchema', 'outputSchema must be a JSON Schema object');
+    throw validationError('outputSchema', 'outputSchema must be a JSON Schema object');
   }
   const session = resolveSessionConfig({
     cwd,
@@ -107,7 +109,10 @@ export function resolveRunProfile(cwd: string, profile: RunProfile = {}): Resolv
     hooks,
   });
   if (output !== undefined && outputSchema !== undefined) {
-    throw invalid('output', 'pass either output (a schema) or outputSchema (raw JSON Schema), not both');
+    throw validationError(
+      'output',
+      'pass either output (a schema) or outputSchema (raw JSON Schema), not both',
+    );
   }
   const ask: ResolvedRunProfile['ask'] = {};
   if (attachments !== undefined && attachments.length > 0) ask.images = [...attachments];

@@ -1,4 +1,4 @@
-import { CodexusError } from '@codexus/core';
+import { CodexusError, validationError } from '@codexus/core';
 import type {
   Client,
   HookEngine,
@@ -13,7 +13,7 @@ import { QUICK_CLIENT_KEYS, type QuickClientOptions } from './client-options.js'
 import { connectClient, runCall, startProfileSession } from './internal/connect-client.js';
 import { preRun } from './internal/run-hooks.js';
 import { settle } from './internal/settle.js';
-import { invalid, validateOptions } from './internal/validate.js';
+import { validateOptions } from './internal/validate.js';
 import { QuickRunError } from './quick-run-error.js';
 import { type ResolvedRunProfile, type RunProfile, resolveRunProfile } from './run-profile.js';
 import { type StartedRun, WorkflowRun } from './workflow-run.js';
@@ -84,7 +84,7 @@ export class Workflow implements AsyncDisposable {
       validateOptions(config, CONFIG_KEYS);
       validateOptions(options, ['signal']);
       if (config.freshThreadPerRun !== undefined && typeof config.freshThreadPerRun !== 'boolean') {
-        throw invalid('freshThreadPerRun', 'freshThreadPerRun must be a boolean');
+        throw validationError('freshThreadPerRun', 'freshThreadPerRun must be a boolean');
       }
       settings = resolveRunProfile(config.cwd, config.profile);
     } catch (error) {

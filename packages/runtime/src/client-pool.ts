@@ -2,6 +2,7 @@ import {
   backoffDelay,
   CodexRpcError,
   CodexusError,
+  delay,
   type Logger,
   parseRemote,
   type RemoteOptions,
@@ -307,7 +308,7 @@ export class ClientPool implements AsyncDisposable {
           { data: { timeoutMs, endpoints: this.endpoints() } },
         );
       }
-      await sleep(CAPACITY_POLL_MS, options.signal).catch(() => {});
+      await delay(CAPACITY_POLL_MS, options.signal).catch(() => {});
     }
   }
 
@@ -350,7 +351,7 @@ export class ClientPool implements AsyncDisposable {
     const { baseDelayMs = 250, maxDelayMs = 10_000 } = this.config.reconnect ?? {};
     endpoint.state = 'reconnecting';
     for (let attempt = 0; !this.isClosed(); attempt++) {
-      await sleep(
+      await delay(
         backoffDelay(attempt, { maxRetries: Number.POSITIVE_INFINITY, baseDelayMs, maxDelayMs }),
         this.stopping.signal,
       ).catch(() => {});
@@ -413,20 +414,4 @@ export class ClientPool implements AsyncDisposable {
 function describe(error: unknown): EndpointReport['lastError'] {
   const message = error instanceof Error ? error.message : String(error);
   return CodexusError.isInstance(error) ? { code: error.code, message } : { message };
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    timer.unref();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -8,6 +8,7 @@ import {
   type ConnectionMetricsSnapshot,
   connect,
   type Disposable,
+  delay,
   Emitter,
   type Logger,
   type RequestId,
@@ -272,8 +273,8 @@ export class Runtime implements AsyncDisposable {
     const remote = this.config.remote !== undefined || this.config.transport !== undefined;
     const what = remote ? 'the connection to codex was lost' : 'codex exited';
     for (let attempt = 0; ; attempt++) {
-      const delay = restartDelay(policy, this.outageRestarts);
-      if (delay === undefined) {
+      const wait = restartDelay(policy, this.outageRestarts);
+      if (wait === undefined) {
         this.logger.error(`${what}; not restarting`, { ...info });
         this.setState('closed');
         this.unrouted.fail(
@@ -286,9 +287,9 @@ export class Runtime implements AsyncDisposable {
       this.logger.warn(`${what}; ${remote ? 'reconnecting' : 'restarting'}`, {
         ...info,
         attempt: attempt + 1,
-        delayMs: delay,
+        delayMs: wait,
       });
-      await new Promise((r) => setTimeout(r, delay).unref());
+      await delay(wait);
       if (this.isClosed()) return;
       this.restarts++;
       this.outageRestarts++;

@@ -1,4 +1,4 @@
-import { CodexusError } from '@codexus/core';
+import { validationError } from '@codexus/core';
 import type { Hook } from '@codexus/plugin';
 import type { ApprovalHandler, TimeoutAction } from './approval-request.js';
 import { SAFE_DEFAULTS } from './defaults.js';
@@ -58,7 +58,7 @@ export function resolveSessionConfig(config: SessionConfig): ResolvedSessionConf
     privileged: config.privileged ?? SAFE_DEFAULTS.privileged,
   };
   if (typeof resolved.cwd !== 'string' || !isAbsolute(resolved.cwd)) {
-    throw invalid('cwd', `cwd must be an absolute path, got ${JSON.stringify(resolved.cwd)}`);
+    throw validationError('cwd', `cwd must be an absolute path, got ${JSON.stringify(resolved.cwd)}`);
   }
   oneOf('approval', resolved.approval, APPROVALS);
   oneOf('sandbox', resolved.sandbox, SANDBOXES);
@@ -77,7 +77,7 @@ export function assertPrivilege(
   privileged: boolean | undefined,
 ): void {
   if ((sandbox === 'danger-full-access' || sandbox === 'dangerFullAccess') && privileged !== true) {
-    throw invalid(
+    throw validationError(
       'sandbox',
       'sandbox "danger-full-access" needs privileged: true (privilege is only ever enabled explicitly)',
     );
@@ -105,15 +105,14 @@ function isAbsolute(path: string): boolean {
 
 function oneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {
   if (!allowed.includes(value)) {
-    throw invalid(field, `${field} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+    throw validationError(
+      field,
+      `${field} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`,
+    );
   }
 }
 
 function positive(field: string, value: number): void {
   if (!(typeof value === 'number' && value > 0))
-    throw invalid(field, `${field} must be a positive number of ms`);
-}
-
-function invalid(path: string, message: string): CodexusError {
-  return new CodexusError('VALIDATION_FAILED', message, { data: { path } });
+    throw validationError(field, `${field} must be a positive number of ms`);
 }

@@ -1,4 +1,4 @@
-import { AsyncQueue, CodexRpcError, type CodexusError, type ServerNotification } from '@codexus/core';
+import { AsyncQueue, CodexRpcError, type CodexusError, delay, type ServerNotification } from '@codexus/core';
 import type { HookReport } from '@codexus/plugin';
 import type { ApprovalRequest } from './approval-request.js';
 import type { HookEngine } from './hooks/hook-engine.js';
@@ -16,10 +16,6 @@ import { TurnAssembler } from './turn-assembler.js';
 const INTERRUPT_GRACE_MS = 5_000;
 /** How long `interrupt()` waits for `turn/started` before it sends `turn/interrupt` anyway. */
 const INTERRUPT_START_WAIT_MS = 2_000;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
 
 export interface TurnStreamInit {
   runtime: Runtime;
@@ -101,7 +97,7 @@ export class TurnStream<R extends PromptRunResult = PromptRunResult>
   async interrupt(): Promise<void> {
     if (this.finished) return;
     const turnId = await this.turnIdReady;
-    await Promise.race([this.turnStarted, sleep(INTERRUPT_START_WAIT_MS)]);
+    await Promise.race([this.turnStarted, delay(INTERRUPT_START_WAIT_MS)]);
     for (let attempt = 0; !this.finished; attempt++) {
       try {
         await this.init.runtime.request(
@@ -113,7 +109,7 @@ export class TurnStream<R extends PromptRunResult = PromptRunResult>
       } catch (error) {
         const notYet = CodexRpcError.isInstance(error) && /no active turn/i.test(error.rawMessage);
         if (!notYet || attempt >= 20) throw error;
-        await sleep(25);
+        await delay(25);
       }
     }
   }

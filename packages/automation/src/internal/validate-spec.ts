@@ -1,4 +1,4 @@
-import { CodexusError } from '@codexus/core';
+import { CodexusError, validationError } from '@codexus/core';
 import { type Prompt, toTurnInput } from '@codexus/runtime';
 import type { AutomationSpec } from '../automation-types.js';
 import type { Cadence } from './cadence.js';
@@ -15,33 +15,33 @@ export interface ValidSpec {
  */
 export function validateSpec(spec: AutomationSpec, nowMs: number): ValidSpec {
   if (typeof spec !== 'object' || spec === null)
-    throw invalid('spec', 'the automation spec must be an object');
+    throw validationError('spec', 'the automation spec must be an object');
   const prompt = validPrompt(spec.prompt);
   const { everyMs, maxRuns } = spec;
   if (typeof everyMs !== 'number' || !Number.isSafeInteger(everyMs) || everyMs <= 0) {
-    throw invalid('everyMs', `everyMs must be a positive integer (ms), got ${String(everyMs)}`);
+    throw validationError('everyMs', `everyMs must be a positive integer (ms), got ${String(everyMs)}`);
   }
   const startAtMs = optionalTime('startAt', spec.startAt);
   const stopAtMs = optionalTime('stopAt', spec.stopAt);
   if (stopAtMs !== undefined) {
     if (startAtMs !== undefined && stopAtMs <= startAtMs) {
-      throw invalid('stopAt', `stopAt (${iso(stopAtMs)}) must be after startAt (${iso(startAtMs)})`);
+      throw validationError('stopAt', `stopAt (${iso(stopAtMs)}) must be after startAt (${iso(startAtMs)})`);
     }
     if (stopAtMs <= nowMs) {
-      throw invalid('stopAt', `stopAt (${iso(stopAtMs)}) has already passed: no run could start`);
+      throw validationError('stopAt', `stopAt (${iso(stopAtMs)}) has already passed: no run could start`);
     }
   }
   if (
     maxRuns !== undefined &&
     (typeof maxRuns !== 'number' || !Number.isSafeInteger(maxRuns) || maxRuns < 1)
   ) {
-    throw invalid('maxRuns', `maxRuns must be an integer >= 1, got ${String(maxRuns)}`);
+    throw validationError('maxRuns', `maxRuns must be an integer >= 1, got ${String(maxRuns)}`);
   }
   if (spec.onRun !== undefined && typeof spec.onRun !== 'function') {
-    throw invalid('onRun', 'onRun must be a function');
+    throw validationError('onRun', 'onRun must be a function');
   }
   if (spec.signal !== undefined && !isAbortSignal(spec.signal)) {
-    throw invalid('signal', 'signal must be an AbortSignal');
+    throw validationError('signal', 'signal must be an AbortSignal');
   }
   const cadence: Cadence = { anchorMs: startAtMs ?? nowMs, everyMs };
   if (stopAtMs !== undefined) cadence.stopAtMs = stopAtMs;
@@ -51,10 +51,11 @@ export function validateSpec(spec: AutomationSpec, nowMs: number): ValidSpec {
 
 function validPrompt(prompt: unknown): Prompt {
   if (typeof prompt === 'string') {
-    if (prompt.trim() === '') throw invalid('prompt', 'prompt must not be empty');
+    if (prompt.trim() === '') throw validationError('prompt', 'prompt must not be empty');
     return prompt;
   }
-  if (!Array.isArray(prompt)) throw invalid('prompt', 'prompt must be a string or an array of input items');
+  if (!Array.isArray(prompt))
+    throw validationError('prompt', 'prompt must be a string or an array of input items');
   const items: Prompt = [...prompt];
   try {
     toTurnInput(items);
@@ -71,7 +72,7 @@ function validPrompt(prompt: unknown): Prompt {
 function optionalTime(field: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const ms = value instanceof Date ? value.getTime() : Number.NaN;
-  if (Number.isNaN(ms)) throw invalid(field, `${field} must be a valid Date`);
+  if (Number.isNaN(ms)) throw validationError(field, `${field} must be a valid Date`);
   return ms;
 }
 
@@ -88,8 +89,4 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function invalid(path: string, message: string): CodexusError {
-  return new CodexusError('VALIDATION_FAILED', message, { data: { path } });
 }

@@ -6,6 +6,7 @@ import {
   percentile,
   silentLogger,
   toDisposable,
+  validationError,
 } from '@codexus/core';
 import {
   foldHookPatches,
@@ -123,9 +124,9 @@ export class HookEngine {
     private readonly parent?: HookEngine,
   ) {
     if (options.timeoutMs !== undefined && !(typeof options.timeoutMs === 'number' && options.timeoutMs > 0))
-      throw invalid('timeoutMs', 'hook timeoutMs must be a positive number of ms');
+      throw validationError('timeoutMs', 'hook timeoutMs must be a positive number of ms');
     if (options.onFailure !== undefined && !FAILURE_POLICIES.includes(options.onFailure))
-      throw invalid('onFailure', `onFailure must be one of ${FAILURE_POLICIES.join(', ')}`);
+      throw validationError('onFailure', `onFailure must be one of ${FAILURE_POLICIES.join(', ')}`);
     this.timeoutMs = options.timeoutMs ?? parent?.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
     this.onFailure = options.onFailure ?? parent?.onFailure ?? 'block';
     this.metadata = { ...parent?.metadata, ...options.metadata };
@@ -196,7 +197,7 @@ export class HookEngine {
     init: HookContextInit,
     options: HookRunCallOptions = {},
   ): Promise<PreHookOutcome> {
-    if (!isPrePhase(phase)) throw invalid('phase', `${String(phase)} is not a pre phase`);
+    if (!isPrePhase(phase)) throw validationError('phase', `${String(phase)} is not a pre phase`);
     let context = this.context(phase, init);
     let patch: HookPatch | undefined;
     const reports: HookReport[] = [];
@@ -242,7 +243,7 @@ export class HookEngine {
     init: HookContextInit,
     options: HookRunCallOptions = {},
   ): Promise<HookReport[]> {
-    if (!isPostPhase(phase)) throw invalid('phase', `${String(phase)} is not a post phase`);
+    if (!isPostPhase(phase)) throw validationError('phase', `${String(phase)} is not a post phase`);
     const context = this.context(phase, init);
     const reports: HookReport[] = [];
     for (const hook of this.hooksFor(phase) as PostHook[]) {
@@ -372,10 +373,6 @@ function issueOf(error: unknown): HookIssue {
 
 function aborted(phase: HookPhase, signal: AbortSignal): CodexusError {
   return new CodexusError('ABORTED', `${phase} hooks aborted`, { cause: signal.reason });
-}
-
-function invalid(path: string, message: string): CodexusError {
-  return new CodexusError('VALIDATION_FAILED', message, { data: { path } });
 }
 
 function isHookList(value: HookEngineOptions | readonly Hook[]): value is readonly Hook[] {
