@@ -14,13 +14,17 @@ import { interleave } from './stats.js';
 export async function coldRun(ctx: BenchContext): Promise<Row[]> {
   const h = await hermetic();
   try {
-    const env = codexEnv(h.home.path);
+    const env = codexEnv(h.home);
     const rounds = reps(ctx, 20, 3);
     ctx.log(`cold-run: ${rounds} rounds`);
     const s = await interleave(rounds, 1, {
       codexus: async () => {
         h.model.enqueue(message('ok'));
-        const r = await quickRun(h.workspace.path, 'hi', { codexHome: h.home.path, codexBin: ctx.codexBin });
+        const r = await quickRun(h.workspace.path, 'hi', {
+          codexHome: h.home.path,
+          env: h.home.env,
+          codexBin: ctx.codexBin,
+        });
         expectText(r.text, 'ok', 'quickRun');
       },
       raw: async () => {

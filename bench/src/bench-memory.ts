@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { message, type RecordedRequest } from '@codexus/testkit';
 import { type BenchContext, reps } from './context.js';
-import { hermetic } from './hermetic.js';
+import { codexEnv, hermetic } from './hermetic.js';
 import type { Row } from './report.js';
 
 const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
@@ -32,7 +32,13 @@ export async function memory(ctx: BenchContext): Promise<Row[]> {
     ctx.log(`memory: ${turns} turns on one session (child process, --expose-gc)`);
     let out: string;
     try {
-      out = await runChild([h.home.path, ctx.codexBin, h.workspace.path, String(turns), String(every)]);
+      out = await runChild(codexEnv(h.home), [
+        h.home.path,
+        ctx.codexBin,
+        h.workspace.path,
+        String(turns),
+        String(every),
+      ]);
     } finally {
       clearInterval(trim);
     }
@@ -68,9 +74,11 @@ export async function memory(ctx: BenchContext): Promise<Row[]> {
   }
 }
 
-function runChild(args: string[]): Promise<string> {
+/** Runs the child with `env` (the codex it starts inherits it: the trust store). */
+function runChild(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', CHILD, ...args], {
+      env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

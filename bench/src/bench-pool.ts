@@ -23,7 +23,12 @@ export async function pool(ctx: BenchContext): Promise<Row[]> {
     servers.push(
       ...(await Promise.all(
         Array.from({ length: SERVERS }, () =>
-          launchAppServer({ codexHome: h.home.path, codexBin: ctx.codexBin, auth: 'capability-token' }),
+          launchAppServer({
+            codexHome: h.home.path,
+            env: h.home.env,
+            codexBin: ctx.codexBin,
+            auth: 'capability-token',
+          }),
         ),
       )),
     );

@@ -9,10 +9,11 @@ import { interleave } from './stats.js';
 /** Issue 14: a warm turn over WebSocket (launched app-server, capability token) vs over stdio. */
 export async function websocket(ctx: BenchContext): Promise<Row[]> {
   const h = await hermetic({
-    connect: (home) => Client.connect({ codexHome: home.path, codexBin: ctx.codexBin }),
+    connect: (home) => Client.connect({ codexHome: home.path, env: home.env, codexBin: ctx.codexBin }),
   });
   const server = await launchAppServer({
     codexHome: h.home.path,
+    env: h.home.env,
     codexBin: ctx.codexBin,
     auth: 'capability-token',
   });

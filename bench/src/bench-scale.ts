@@ -34,7 +34,7 @@ export async function scale(ctx: BenchContext): Promise<Row[]> {
   const turnsEach = reps(ctx, 10, 2);
   const turnsOne = reps(ctx, 40, 5);
   const h = await hermetic({
-    connect: (home) => Client.connect({ codexHome: home.path, codexBin: ctx.codexBin }),
+    connect: (home) => Client.connect({ codexHome: home.path, env: home.env, codexBin: ctx.codexBin }),
   });
   try {
     const enqueue = (): void => h.model.enqueue(message('ok'));

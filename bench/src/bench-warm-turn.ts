@@ -9,9 +9,9 @@ import { interleave } from './stats.js';
 /** 1. A warm turn: `Session.ask` vs the raw client, each on its own warm codex and thread. */
 export async function warmTurn(ctx: BenchContext): Promise<Row[]> {
   const h = await hermetic({
-    connect: (home) => Client.connect({ codexHome: home.path, codexBin: ctx.codexBin }),
+    connect: (home) => Client.connect({ codexHome: home.path, env: home.env, codexBin: ctx.codexBin }),
   });
-  const raw = await RawClient.start(ctx.codexBin, codexEnv(h.home.path));
+  const raw = await RawClient.start(ctx.codexBin, codexEnv(h.home));
   try {
     const session = await h.client.startSession({ cwd: h.workspace.path });
     const thread = await raw.startThread(h.workspace.path);

@@ -1,8 +1,14 @@
-import { type ScriptedHarness, type ScriptedHarnessOptions, startScriptedHarness } from '@codexus/testkit';
+import {
+  type CodexHome,
+  type ScriptedHarness,
+  type ScriptedHarnessOptions,
+  startScriptedHarness,
+} from '@codexus/testkit';
 
 /**
- * A scripted model, a hermetic CODEX_HOME and a workspace (the testkit's harness), with the codex
- * home kept out of the OS temp dir's helper-binary warning.
+ * A scripted model, a hermetic CODEX_HOME and a workspace (the testkit's harness). Every codex the
+ * benchmarks start gets `home.env`: `CODEX_HOME` and the testkit's hermetic trust store (see
+ * docs/performance.md, "Trust store").
  */
 export function hermetic<C = undefined>(
   options: ScriptedHarnessOptions<C> = {},
@@ -13,9 +19,9 @@ export function hermetic<C = undefined>(
   });
 }
 
-/** The environment of a codex child for a hermetic home. */
-export function codexEnv(homePath: string): NodeJS.ProcessEnv {
-  return { ...process.env, CODEX_HOME: homePath, NO_COLOR: '1' };
+/** The environment of a codex child for a hermetic home (over `process.env`; `extra` last). */
+export function codexEnv(home: CodexHome, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...home.env, NO_COLOR: '1', ...extra };
 }
 
 /** Fails the benchmark when a turn did not do what was scripted (a fast wrong answer is no result). */

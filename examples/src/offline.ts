@@ -17,8 +17,11 @@ export const live = process.argv.includes('--live');
 export interface Setup extends AsyncDisposable {
   /** A throwaway working directory for the example. */
   cwd: string;
-  /** The client settings to pass to codexus: `{ codexHome }` offline, `{}` live. */
-  client: { codexHome?: string };
+  /**
+   * The client settings to pass to codexus: `{ codexHome, env }` offline (`env` carries the
+   * testkit's hermetic trust store), `{}` live.
+   */
+  client: { codexHome?: string; env?: Readonly<Record<string, string | undefined>> };
 }
 
 export async function setup(
@@ -31,7 +34,7 @@ export async function setup(
   const codexHome = await createCodexHome({ modelUrl: model.url, ...home });
   return {
     cwd: workspace.path,
-    client: { codexHome: codexHome.path },
+    client: { codexHome: codexHome.path, env: codexHome.env },
     async [Symbol.asyncDispose]() {
       await model.close();
       await codexHome.dispose();

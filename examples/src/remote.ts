@@ -17,7 +17,7 @@ export async function main(): Promise<void> {
     streamedMessage(['Hello from ', 'a shared ', 'app-server.']),
     streamedMessage(['Same server, ', 'second client.']),
   ]);
-  await using server = await launchAppServer({ codexHome: env.client.codexHome, auth: 'capability-token' });
+  await using server = await launchAppServer({ ...env.client, auth: 'capability-token' });
   say.heading(`remote: a WebSocket app-server at ${server.url} (${live ? 'live' : 'scripted model'})`);
   say.note(`token in ${server.remote.tokenFile} (mode 0600); the URL and logs never hold it`);
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { SignJWT } from 'jose';
 import { CodexusError } from './errors.js';
+import { signHs256Jwt } from './hs256-jwt.js';
 
 /**
  * A signed-JWT credential for `codex app-server --ws-auth signed-bearer-token`. A fresh HS256 JWT
@@ -170,15 +170,17 @@ export async function mintJwt(options: RemoteJwtOptions, nowMs: number = Date.no
   checkSecretLength(secret);
   const iat = Math.floor(nowMs / 1000);
   const ttlSeconds = Math.max(1, Math.ceil((options.ttlMs ?? DEFAULT_JWT_TTL_MS) / 1000));
-  const jwt = new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(options.issuer)
-    .setAudience(options.audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ttlSeconds)
-    .setJti(randomUUID());
-  if (options.subject !== undefined) jwt.setSubject(options.subject);
-  return jwt.sign(new TextEncoder().encode(secret));
+  return signHs256Jwt(
+    {
+      iss: options.issuer,
+      aud: options.audience,
+      iat,
+      exp: iat + ttlSeconds,
+      jti: randomUUID(),
+      ...(options.subject === undefined ? {} : { sub: options.subject }),
+    },
+    secret,
+  );
 }
 
 function checkSecretLength(secret: string): void {

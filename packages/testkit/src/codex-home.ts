@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { type TrustStore, trustStoreEnv } from './hermetic-trust.js';
 import { mergeTables, type TomlTable, toToml } from './internal/toml.js';
 
 export type { TomlTable, TomlValue } from './internal/toml.js';
@@ -36,6 +37,11 @@ export interface CodexConfigOptions {
 export interface CodexHomeOptions extends CodexConfigOptions {
   /** Directory to create the home in. Default `os.tmpdir()`. */
   parentDir?: string;
+  /**
+   * The TLS trust store `env` gives codex: `hermetic` (default) trusts only the testkit's
+   * throwaway CA, `HERMETIC_CA_PATH` (no https request can succeed; see there), `system` the machine's roots.
+   */
+  trustStore?: TrustStore;
 }
 
 /** A throwaway `CODEX_HOME` holding a hermetic config.toml. */
@@ -46,6 +52,12 @@ export interface CodexHome extends AsyncDisposable {
   readonly configPath: string;
   /** The table written to config.toml. */
   readonly config: TomlTable;
+  /**
+   * The environment a codex child needs for this home, to merge over `process.env`: `CODEX_HOME`
+   * and the trust store ({@link CodexHomeOptions.trustStore}). A value of `undefined` removes the
+   * variable. `Client.connect({ codexHome: home.path, env: home.env })`.
+   */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Removes the directory and everything codex wrote in it. Idempotent. */
   dispose(): Promise<void>;
 }
@@ -94,7 +106,8 @@ export async function createCodexHome(options: CodexHomeOptions): Promise<CodexH
   const configPath = join(path, 'config.toml');
   await writeFile(configPath, toToml(config), 'utf8');
   const dispose = (): Promise<void> => rm(path, { recursive: true, force: true, maxRetries: 3 });
-  return { path, configPath, config, dispose, [Symbol.asyncDispose]: dispose };
+  const env = { CODEX_HOME: path, ...trustStoreEnv(options.trustStore) };
+  return { path, configPath, config, env, dispose, [Symbol.asyncDispose]: dispose };
 }
 
 export interface WorkspaceOptions {

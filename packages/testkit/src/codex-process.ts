@@ -49,8 +49,11 @@ export interface ExitInfo {
 }
 
 export interface StartCodexOptions {
-  /** The `CODEX_HOME` to use (a {@link CodexHome} or a path). */
-  codexHome: string | { readonly path: string };
+  /**
+   * The `CODEX_HOME` to use: a path, or a {@link CodexHome} (its `env`, e.g. the trust store, is
+   * applied under `env`).
+   */
+  codexHome: string | { readonly path: string; readonly env?: Readonly<Record<string, string | undefined>> };
   /** See {@link resolveCodexBin}; default: resolved from env, the installed package or PATH. */
   codexBin?: string;
   /** Extra arguments after `app-server` (e.g. `['--strict-config']`). */
@@ -173,7 +176,8 @@ export async function startCodex(options: StartCodexOptions): Promise<CodexProce
   const codexHome = typeof options.codexHome === 'string' ? options.codexHome : options.codexHome.path;
   const defaultTimeoutMs = options.timeoutMs ?? 15_000;
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
+  const homeEnv = typeof options.codexHome === 'string' ? {} : options.codexHome.env;
+  for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', ...homeEnv, ...options.env })) {
     if (value !== undefined) env[key] = value;
   }
   env.CODEX_HOME = codexHome;

@@ -46,6 +46,7 @@ export {
   type TestkitErrorCode,
   type TestkitErrorOptions,
 } from './errors.js';
+export { HERMETIC_CA_PATH, TRUST_STORE_ENV_KEYS, type TrustStore, trustStoreEnv } from './hermetic-trust.js';
 export {
   applyPatch,
   type CustomOutputItem,

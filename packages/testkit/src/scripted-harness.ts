@@ -1,6 +1,6 @@
 import {
-  type CodexConfigOptions,
   type CodexHome,
+  type CodexHomeOptions,
   createCodexHome,
   createWorkspace,
   type Workspace,
@@ -11,11 +11,11 @@ import type { ScriptEntry } from './steps.js';
 export interface ScriptedHarnessOptions<C> {
   /** The model's initial script (more can be added with `model.enqueue`). */
   steps?: readonly ScriptEntry[];
-  /** config.toml options of the hermetic home (the model URL is filled in). */
-  home?: Partial<Omit<CodexConfigOptions, 'modelUrl'>>;
+  /** Options of the hermetic home: config.toml and trust store (the model URL is filled in). */
+  home?: Partial<Omit<CodexHomeOptions, 'modelUrl'>>;
   /**
    * Connects what the test drives to the hermetic home, e.g.
-   * `(home) => Client.connect({ codexHome: home.path })`. Its `close()` runs first on `close()`.
+   * `(home) => Client.connect({ codexHome: home.path, env: home.env })`. Its `close()` runs first on `close()`.
    */
   connect?: (home: CodexHome) => Promise<C>;
   /** Where the model reports requests it does not serve. Default: silent. */

@@ -180,6 +180,24 @@ describe('startScriptedModel', () => {
     expect(performance.now() - again).toBeGreaterThanOrEqual(40);
   });
 
+  it('answers many delayed steps at once without a listener-leak warning', async () => {
+    const count = 16;
+    const model = await start(Array.from({ length: count }, (_, i) => delayed(30, message(`m${i}`))));
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const bodies = await Promise.all(Array.from({ length: count }, async () => (await post(model)).text()));
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(bodies.filter((body) => body.includes('response.completed'))).toHaveLength(count);
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('keeps a hang step open until the model closes', async () => {
     const model = await start([hang(message('partial'))]);
     const res = await post(model);

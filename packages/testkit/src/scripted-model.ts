@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createWakeups, waitUntil } from './internal/wait-until.js';
@@ -69,6 +70,8 @@ export async function startScriptedModel(
   const arrivals = createWakeups();
   const sockets = new Set<Socket>();
   const closing = new AbortController();
+  // Each delayed answer in flight listens for the close: many concurrent ones are normal, not a leak.
+  setMaxListeners(0, closing.signal);
   let used = 0;
   let exhausted = 0;
   let responseCounter = 0;
