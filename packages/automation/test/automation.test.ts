@@ -11,22 +11,13 @@ import {
   startScriptedModel,
   userTexts,
 } from '@codexus/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AutomationSpec, spawn } from '../src/index.js';
-import { type Harness, startHarness, within } from './harness.js';
+import { useHarness, within } from './harness.js';
 import { TrackingClock } from './tracking-clock.js';
 
 describe('automation against the real codex', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.model.clear();
-  });
+  const h = useHarness();
 
   /** Scripts the model, starts a session and spawns a runner on it that records every result. */
   async function startRunner(steps: ScriptEntry[], spec: Omit<AutomationSpec, 'onRun'>) {

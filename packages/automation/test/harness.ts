@@ -1,11 +1,17 @@
 import { Client } from '@codexus/runtime';
-import { type ScriptedHarness, startScriptedHarness } from '@codexus/testkit';
+import { type ScriptedHarness, startScriptedHarness, useSharedHarness } from '@codexus/testkit';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** A scripted model, a hermetic CODEX_HOME, a workspace and a connected Client (one codex process). */
 export type Harness = ScriptedHarness<Client>;
 
 export function startHarness(): Promise<Harness> {
-  return startScriptedHarness({ connect: (home) => Client.connect({ codexHome: home.path }) });
+  return startScriptedHarness({ connect: (home) => Client.connect({ codexHome: home.path, env: home.env }) });
+}
+
+/** {@link startHarness} shared by the tests of the enclosing `describe` (the testkit's `useSharedHarness`). */
+export function useHarness(): Harness {
+  return useSharedHarness({ beforeAll, afterAll, beforeEach }, startHarness);
 }
 
 /** `promise`, or a rejection naming `what` after `ms` (so a hang fails fast and says where). */

@@ -1,21 +1,12 @@
 import type { PostHook, PreHook } from '@codexus/plugin';
 import { message, userTexts } from '@codexus/testkit';
 import * as v from 'valibot';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QuickRunError, quickRunWithProfile, Workflow } from '../src/index.js';
-import { type QuickHarness, startQuickHarness } from './harness.js';
+import { useQuickHarness } from './harness.js';
 
 describe('quick: PreRun/PostRun hooks and structured output (real codex)', () => {
-  let h: QuickHarness;
-  beforeAll(async () => {
-    h = await startQuickHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.model.clear();
-  });
+  const h = useQuickHarness();
 
   it('a PreRun patch changes the prompt the model receives; PostRun sees the result', async () => {
     h.model.enqueue(message('patched ok'));

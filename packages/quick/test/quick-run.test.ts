@@ -11,9 +11,9 @@ import {
   shell,
   userTexts,
 } from '@codexus/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { QuickRunError, quickRun, quickRunWithProfile } from '../src/index.js';
-import { type QuickHarness, startQuickHarness } from './harness.js';
+import { useQuickHarness } from './harness.js';
 import { leakCheck, procAvailable, processesWithCodexHome } from './processes.js';
 
 /** A 1x1 transparent PNG. */
@@ -37,19 +37,12 @@ function reasoningEffort(request: RecordedRequest): unknown {
 }
 
 describe.runIf(procAvailable)('quickRun against the real codex', () => {
-  let h: QuickHarness;
+  const h = useQuickHarness({ approvalPolicy: 'on-request', sandboxMode: 'workspace-write' });
   const options = () => ({ codexHome: h.home.path });
   const leaks = leakCheck(() => h.home.path);
   const expectNothingLeft = leaks.expectNothingLeft;
 
-  beforeAll(async () => {
-    h = await startQuickHarness({ approvalPolicy: 'on-request', sandboxMode: 'workspace-write' });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
   beforeEach(() => {
-    h.model.clear();
     leaks.mark();
   });
 

@@ -3,22 +3,15 @@ import { PromptRunError, type PromptRunEvent } from '@codexus/runtime';
 import { failure, hang, message, streamedMessage, userTexts } from '@codexus/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QuickRunError, Workflow } from '../src/index.js';
-import { initializeCounter, type QuickHarness, startQuickHarness } from './harness.js';
+import { initializeCounter, useQuickHarness } from './harness.js';
 import { childPids, leakCheck, procAvailable } from './processes.js';
 
 describe.runIf(procAvailable)('Workflow against the real codex', () => {
-  let h: QuickHarness;
+  const h = useQuickHarness();
   const leaks = leakCheck(() => h.home.path);
   const expectNothingLeft = leaks.expectNothingLeft;
 
-  beforeAll(async () => {
-    h = await startQuickHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
   beforeEach(() => {
-    h.model.clear();
     leaks.mark();
   });
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { functionCallOutputs, message, shell, step } from '@codexus/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest, PromptRunEvent } from '../src/index.js';
-import { type Harness, startHarness } from './harness.js';
+import { useHarness } from './harness.js';
 
 /** A command that needs escalation, so codex asks for approval under `on-request`. */
 const escalated = (file: string) =>
@@ -14,17 +14,8 @@ const escalated = (file: string) =>
   });
 
 describe('approvals against the real codex', () => {
-  let h: Harness;
+  const h = useHarness([], { home: { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' } });
   const seen: ApprovalRequest[] = [];
-  beforeAll(async () => {
-    h = await startHarness([], { home: { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' } });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.model.clear();
-  });
 
   const session = (decision: 'accept' | 'decline' | 'cancel') =>
     h.client.startSession({

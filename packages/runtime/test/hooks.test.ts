@@ -20,7 +20,7 @@ import {
 } from '@codexus/plugin';
 import { ShellCommandHook } from '@codexus/plugin/node';
 import { developerTexts, message, shell, step, userTexts } from '@codexus/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { HookBlockedError, type HookMetrics } from '../src/hooks/index.js';
 import {
   Client,
@@ -29,7 +29,7 @@ import {
   type PromptRunResult,
   type SessionConfig,
 } from '../src/index.js';
-import { type Harness, startHarness } from './harness.js';
+import { useHarness } from './harness.js';
 
 type Hooked<T> = T & { hooks?: readonly Hook[] };
 const withHooks = <T>(config: Hooked<T>): T => config;
@@ -42,35 +42,27 @@ const escalated = (cmd: string) =>
   shell(cmd, { sandboxPermissions: 'require_escalated', justification: 'write a marker file', login: false });
 
 describe('hooks through Client and Session (needs the wiring)', () => {
-  let h: Harness;
   /** The client-level PreToolUse hook delegates here, so each test can set its own. */
   let clientToolGuard: PreHook['run'] = () => ({ type: 'continue' });
   const order: string[] = [];
-
-  beforeAll(async () => {
-    h = await startHarness([], {
-      home: { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' },
-      client: withHooks<Partial<ClientConfig>>({
-        approvalHandler: () => 'accept',
-        hooks: [
-          { name: 'client-guard', phases: ['PreToolUse'], run: (ctx, o) => clientToolGuard(ctx, o) },
-          {
-            name: 'client-order',
-            phases: ['PreTurn'],
-            run: () => {
-              order.push('client');
-              return { type: 'continue' };
-            },
+  const h = useHarness([], {
+    home: { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' },
+    client: withHooks<Partial<ClientConfig>>({
+      approvalHandler: () => 'accept',
+      hooks: [
+        { name: 'client-guard', phases: ['PreToolUse'], run: (ctx, o) => clientToolGuard(ctx, o) },
+        {
+          name: 'client-order',
+          phases: ['PreTurn'],
+          run: () => {
+            order.push('client');
+            return { type: 'continue' };
           },
-        ],
-      }),
-    });
-  });
-  afterAll(async () => {
-    await h?.close();
+        },
+      ],
+    }),
   });
   beforeEach(() => {
-    h.model.clear();
     clientToolGuard = () => ({ type: 'continue' });
     order.length = 0;
   });

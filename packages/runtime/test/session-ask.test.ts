@@ -1,19 +1,10 @@
 import { message, reasoning, step, streamedMessage, userTexts } from '@codexus/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PromptRunEvent } from '../src/index.js';
-import { type Harness, startHarness } from './harness.js';
+import { useHarness } from './harness.js';
 
 describe('Session.ask against the real codex', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.model.clear();
-  });
+  const h = useHarness();
 
   it('runs a turn and returns the scripted text, items and usage', async () => {
     h.model.enqueue(step(reasoning('thinking about it'), message('hello from the scripted model')));

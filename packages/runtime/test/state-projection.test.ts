@@ -15,7 +15,7 @@ import {
   type ThreadView,
   type TurnView,
 } from '../src/state/index.js';
-import { type Harness, startHarness } from './harness.js';
+import { useHarness } from './harness.js';
 
 const REVISION = 'sha256:state-test-revision';
 
@@ -55,14 +55,13 @@ async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 5_0
 }
 
 describe('state projection against the real codex', () => {
-  let h: Harness;
+  const h = useHarness([], { home: { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' } });
   let attachment: StateAttachment;
   let projection: StateProjection;
   let dir: string;
   const changes: StateChange[] = [];
 
   beforeAll(async () => {
-    h = await startHarness([], { home: { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' } });
     dir = await mkdtemp(join(tmpdir(), 'codexus-state-'));
     attachment = attachStateProjection(h.client.runtime, {
       protocolRevision: REVISION,
@@ -75,11 +74,9 @@ describe('state projection against the real codex', () => {
   });
   afterAll(async () => {
     await attachment?.close();
-    await h?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
   beforeEach(() => {
-    h.model.clear();
     changes.length = 0;
   });
 

@@ -1,17 +1,11 @@
 import { join } from 'node:path';
 import { message, shell, step } from '@codexus/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StateView } from '../src/index.js';
-import { type Harness, startHarness } from './harness.js';
+import { useHarness } from './harness.js';
 
 describe('client.state() wiring against the real codex', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness([], { home: { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' } });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness([], { home: { approvalPolicy: 'on-request', sandboxMode: 'workspace-write' } });
 
   it('shows a server request pending exactly while the handler holds it, then removes it', async () => {
     const state = h.client.state();

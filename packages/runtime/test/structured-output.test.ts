@@ -1,8 +1,8 @@
 import { message, outputSchema } from '@codexus/testkit';
 import * as v from 'valibot';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OutputInvalidError } from '../src/index.js';
-import { type Harness, startHarness } from './harness.js';
+import { useHarness } from './harness.js';
 
 const Verdict = v.object({
   verdict: v.picklist(['pass', 'fail']),
@@ -11,16 +11,7 @@ const Verdict = v.object({
 });
 
 describe('structured output against the real codex', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.model.clear();
-  });
+  const h = useHarness();
 
   it('yields a typed, validated output and sends the derived JSON Schema to the model', async () => {
     h.model.enqueue(message('{"verdict":"pass","score":0.9,"reasons":["tests green"]}'));

@@ -1,19 +1,10 @@
 import { delayed, failure, hang, httpError, message, outputSchema, step, userTexts } from '@codexus/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CodexusError, PromptRunError } from '../src/index.js';
-import { type Harness, startHarness } from './harness.js';
+import { useHarness } from './harness.js';
 
 describe('turn lifecycle against the real codex', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.model.clear();
-  });
+  const h = useHarness();
 
   it('interrupt() ends a running turn with status interrupted, and the session stays usable', async () => {
     h.model.enqueue(hang(), message('after interrupt'));

@@ -109,6 +109,7 @@ export {
   startScriptedModel,
   type WaitOptions,
 } from './scripted-model.js';
+export { type SuiteHooks, useSharedHarness } from './shared-harness.js';
 export { DEFAULT_USAGE, encodeSseEvent, responseEvents, type SseEvent } from './sse.js';
 export {
   delayed,
