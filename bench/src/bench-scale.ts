@@ -1,6 +1,7 @@
 import { Client, type Session } from '@codexus/runtime';
 import { message } from '@codexus/testkit';
 import { type BenchContext, reps } from './context.js';
+import { cpuMeter, cpuRows } from './cpu.js';
 import { expectText, hermetic } from './hermetic.js';
 import type { Row } from './report.js';
 import { p95, timed } from './stats.js';
@@ -41,11 +42,21 @@ export async function scale(ctx: BenchContext): Promise<Row[]> {
     const one = await h.client.startSession({ cwd: h.workspace.path });
     await runSessions([one], 3, enqueue); // warm-up
     ctx.log(`scale: 1 session × ${turnsOne} turns, then ${many} sessions × ${turnsEach} turns`);
-    const single = await runSessions([one], turnsOne, enqueue);
+    let single!: Awaited<ReturnType<typeof runSessions>>;
+    const singleCpu = cpuMeter(async () => {
+      single = await runSessions([one], turnsOne, enqueue);
+    });
+    await singleCpu.run();
     const sessions = await Promise.all(
       Array.from({ length: many }, () => h.client.startSession({ cwd: h.workspace.path })),
     );
-    const multi = await runSessions(sessions, turnsEach, enqueue);
+    let multi!: Awaited<ReturnType<typeof runSessions>>;
+    const multiCpu = cpuMeter(async () => {
+      multi = await runSessions(sessions, turnsEach, enqueue);
+    });
+    await multiCpu.run();
+    // Per turn, not per call: each meter ran once over all its turns.
+    const perTurn = (m: typeof singleCpu, turns: number) => ({ ...m.totals, calls: turns });
     const completed = multi.latencies.length;
     if (completed !== many * turnsEach)
       throw new Error(`only ${completed} of ${many * turnsEach} turns completed`);
@@ -70,6 +81,11 @@ export async function scale(ctx: BenchContext): Promise<Row[]> {
         baseline: { name: '1 session', value: p95(single.latencies) },
         ratio: p95(multi.latencies) / p95(single.latencies),
       },
+      ...cpuRows(
+        'scale',
+        { name: `${many} sessions`, totals: perTurn(multiCpu, multi.latencies.length) },
+        { name: '1 session', totals: perTurn(singleCpu, single.latencies.length) },
+      ),
     ];
   } finally {
     await h.close();

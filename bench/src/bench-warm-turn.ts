@@ -1,6 +1,7 @@
 import { Client } from '@codexus/runtime';
 import { message } from '@codexus/testkit';
 import { type BenchContext, reps } from './context.js';
+import { cpuMeter, cpuRows } from './cpu.js';
 import { codexEnv, expectText, hermetic } from './hermetic.js';
 import { RawClient } from './raw-client.js';
 import { latencyRow, type Row } from './report.js';
@@ -17,16 +18,15 @@ export async function warmTurn(ctx: BenchContext): Promise<Row[]> {
     const thread = await raw.startThread(h.workspace.path);
     const rounds = reps(ctx, 100, 10);
     ctx.log(`warm-turn: ${rounds} rounds`);
-    const s = await interleave(rounds, 5, {
-      codexus: async () => {
-        h.model.enqueue(message('ok'));
-        expectText((await session.ask('hi')).text, 'ok', 'Session.ask');
-      },
-      raw: async () => {
-        h.model.enqueue(message('ok'));
-        await raw.turn(thread, 'hi');
-      },
+    const codexus = cpuMeter(async () => {
+      h.model.enqueue(message('ok'));
+      expectText((await session.ask('hi')).text, 'ok', 'Session.ask');
     });
+    const rawSide = cpuMeter(async () => {
+      h.model.enqueue(message('ok'));
+      await raw.turn(thread, 'hi');
+    });
+    const s = await interleave(rounds, 5, { codexus: codexus.run, raw: rawSide.run });
     return [
       latencyRow(
         'warm-turn',
@@ -38,6 +38,11 @@ export async function warmTurn(ctx: BenchContext): Promise<Row[]> {
           op: '<=',
           value: 1.05,
         },
+      ),
+      ...cpuRows(
+        'warm-turn',
+        { name: 'Session.ask', totals: codexus.totals },
+        { name: 'raw stdio', totals: rawSide.totals },
       ),
     ];
   } finally {
