@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect as connectSocket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { type CodexProcessOptions, codexCommand } from './connect.js';
 import { CodexusError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -22,9 +23,14 @@ export interface LaunchAppServerOptions
   /**
    * `ws://IP:PORT`; port 0 picks a free port. Default `ws://127.0.0.1:0`. A non-loopback IP (e.g.
    * `0.0.0.0`) needs an auth mode other than `none` (codex refuses to start otherwise).
+   *
+   * `unix://` (a socket in the server's private `0700` temp directory, deleted by `close()`) or
+   * `unix:///abs/path.sock`: the same protocol over a unix socket, where file permissions are the
+   * access control (codex ignores `--ws-auth` there, so `auth` must be `none`, its default then).
+   * On one host it is also faster: codex's TCP listener does not set `TCP_NODELAY`.
    */
   listen?: string;
-  /** Default `capability-token`: a fresh random token, required on every connection. */
+  /** Default `capability-token` (`none` for a unix socket): a fresh random token, required on every connection. */
   auth?: AppServerAuth;
   /** `iss` the server expects (signed-bearer-token). Default `codexus`. */
   issuer?: string;
@@ -40,7 +46,7 @@ const READY_POLL_MS = 25;
 const LISTENING_LINE = /listening on: (ws:\/\/\S+)/;
 
 /**
- * A `codex app-server --listen ws://...` started by {@link launchAppServer}. Its secret lives in a
+ * A `codex app-server --listen ws://...` (or `unix://...`) started by {@link launchAppServer}. Its secret lives in a
  * 0600 file in a private temp directory; `remote` names that file (not the secret), so logging this
  * object leaks nothing. `close()` stops the server and deletes the directory (also `await using`).
  */
@@ -155,12 +161,21 @@ let exitHookInstalled = false;
  * ```
  */
 export async function launchAppServer(options: LaunchAppServerOptions = {}): Promise<LaunchedAppServer> {
-  const listen = checkListen(options.listen ?? 'ws://127.0.0.1:0');
-  const auth = options.auth ?? 'capability-token';
+  const target = checkListen(options.listen ?? 'ws://127.0.0.1:0');
+  const auth = options.auth ?? (target.kind === 'unix' ? 'none' : 'capability-token');
+  if (target.kind === 'unix' && auth !== 'none') {
+    throw new CodexusError(
+      'VALIDATION_FAILED',
+      `launchAppServer: a unix socket has no ${auth} (codex ignores --ws-auth there; file permissions are the access control): use auth 'none'`,
+      { data: { field: 'auth' } },
+    );
+  }
   const logger = options.logger ?? silentLogger;
   const timeoutMs = options.readyTimeoutMs ?? 20_000;
   if (options.signal?.aborted) throw abortError(options.signal);
   const dir = await mkdtemp(join(tmpdir(), 'codexus-app-server-'));
+  const socketPath = target.kind === 'unix' ? (target.path ?? join(dir, 'app-server.sock')) : undefined;
+  const listen = target.kind === 'ws' ? target.listen : `unix://${socketPath}`;
   let child: ChildProcess | undefined;
   let exited: LaunchedAppServer['exited'] | undefined;
   try {
@@ -188,6 +203,7 @@ export async function launchAppServer(options: LaunchAppServerOptions = {}): Pro
     );
     spawnFailed.catch(() => {});
     const url = await waitUntilReady({
+      socketPath,
       child: started,
       exited,
       spawnFailed,
@@ -216,22 +232,30 @@ export async function launchAppServer(options: LaunchAppServerOptions = {}): Pro
   }
 }
 
-function checkListen(listen: string): string {
+type ListenTarget = { kind: 'ws'; listen: string } | { kind: 'unix'; path: string | undefined };
+
+function checkListen(listen: string): ListenTarget {
+  const invalid = (): CodexusError =>
+    new CodexusError(
+      'VALIDATION_FAILED',
+      `launchAppServer: listen must be ws://IP:PORT, unix:// or unix:///absolute/path.sock (got ${listen})`,
+      { data: { field: 'listen' } },
+    );
+  if (listen.startsWith('unix://')) {
+    const path = listen.slice('unix://'.length);
+    if (path === '') return { kind: 'unix', path: undefined };
+    if (!isAbsolute(path)) throw invalid();
+    return { kind: 'unix', path };
+  }
   let url: URL | undefined;
   try {
     url = new URL(listen);
   } catch {}
   // codex wants `ws://IP:PORT` (an IP literal, not a host name).
   if (url?.protocol !== 'ws:' || !url.port || !/^(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\])$/i.test(url.hostname)) {
-    throw new CodexusError(
-      'VALIDATION_FAILED',
-      `launchAppServer: listen must be ws://IP:PORT (got ${listen})`,
-      {
-        data: { field: 'listen' },
-      },
-    );
+    throw invalid();
   }
-  return `ws://${url.host}`;
+  return { kind: 'ws', listen: `ws://${url.host}` };
 }
 
 async function writeSecret(
@@ -277,8 +301,13 @@ async function writeSecret(
   }
 }
 
-/** Waits for the `listening on:` line on stderr, then for `GET /readyz` → 200; returns the bound URL. */
+/**
+ * Waits until the server accepts clients and returns its URL: on TCP, for the `listening on:` line on
+ * stderr, then `GET /readyz` → 200; on a unix socket (no such line, no `/readyz`), until the socket
+ * accepts a connection.
+ */
 async function waitUntilReady(args: {
+  socketPath: string | undefined;
   child: ChildProcess;
   exited: LaunchedAppServer['exited'];
   spawnFailed: Promise<never>;
@@ -324,6 +353,13 @@ async function waitUntilReady(args: {
   });
   const guards = [stopped, died, args.spawnFailed];
   for (const guard of guards) guard.catch(() => {});
+  if (args.socketPath !== undefined) {
+    const socketPath = args.socketPath;
+    for (;;) {
+      if (await Promise.race([accepts(socketPath), ...guards])) return `unix://${socketPath}`;
+      await Promise.race([delay(READY_POLL_MS), ...guards]);
+    }
+  }
   // A wildcard bind (`0.0.0.0`, `[::]`, which codex allows with --ws-auth) is reached over loopback here.
   const url = (await Promise.race([listening, ...guards]))
     .replace('//0.0.0.0:', '//127.0.0.1:')
@@ -340,6 +376,18 @@ async function waitUntilReady(args: {
     if (ok) return url;
     await Promise.race([delay(READY_POLL_MS), ...guards]);
   }
+}
+
+/** Whether a unix socket accepts a connection (closed again at once). */
+function accepts(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectSocket(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function stopProcess(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {

@@ -219,10 +219,20 @@ describe('launchAppServer (real codex)', () => {
     await expect(fetch(`${server.url.replace('ws:', 'http:')}/readyz`)).rejects.toThrow();
   });
 
-  it('accepts only ws://IP:PORT and reports a server that cannot start as SPAWN_FAILED with its stderr', async () => {
-    for (const listen of ['ws://localhost:0', 'unix:///tmp/x.sock', 'ws://127.0.0.1']) {
+  it('accepts only ws://IP:PORT or a unix socket and reports a server that cannot start as SPAWN_FAILED with its stderr', async () => {
+    for (const listen of [
+      'ws://localhost:0',
+      'unix://relative.sock',
+      'ws://127.0.0.1',
+      'http://127.0.0.1:1',
+    ]) {
       await expect(launchAppServer({ listen })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     }
+    // codex ignores --ws-auth on a unix socket: asking for a token there is refused, not ignored.
+    await expect(launchAppServer({ listen: 'unix://', auth: 'capability-token' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      data: { field: 'auth' },
+    });
     const error = await launchAppServer({
       codexHome: home.path,
       args: ['--ws-max-clock-skew-seconds', 'soon'],
@@ -240,35 +250,40 @@ describe('launchAppServer (real codex)', () => {
 });
 
 describe('unix:// sockets (real codex)', () => {
-  it('speak the same WebSocket protocol, without auth: remote.url = unix:///path', async () => {
-    const { spawn } = await import('node:child_process');
-    const { codexCommand } = await import('../src/index.js');
-    const socketPath = join(workspace.path, 'app.sock');
-    const { command, args, env } = codexCommand({
-      codexHome: home.path,
-      args: ['--listen', `unix://${socketPath}`],
-    });
-    const child = spawn(command, args, { env, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+  it('launchAppServer({ listen: "unix://" }): the same protocol in the private 0700 directory, no auth, gone after close', async () => {
+    const server = await launchAppServer({ codexHome: home.path, listen: 'unix://', logger });
+    const socketPath = server.url.slice('unix://'.length);
+    expect(server.auth).toBe('none');
+    expect(server.remote).toEqual({ url: server.url });
+    expect(statSync(dirname(socketPath)).mode & 0o777).toBe(0o700);
+    expect(statSync(socketPath).isSocket()).toBe(true);
+    model.enqueue(streamedMessage(['unix ', 'socket']));
+    const { connection } = await connect({ remote: server.remote, logger, trace });
     try {
-      const deadline = Date.now() + 10_000;
-      while (!existsSync(socketPath)) {
-        if (Date.now() > deadline) throw new Error('no socket');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      model.enqueue(streamedMessage(['unix ', 'socket']));
-      const { connection } = await connect({ remote: { url: `unix://${socketPath}` }, logger, trace });
-      try {
-        await expect(runTurn(connection, 'hi')).resolves.toMatchObject({
-          status: 'completed',
-          deltas: ['unix ', 'socket'],
-        });
-      } finally {
-        await connection.close();
-      }
+      await expect(runTurn(connection, 'hi')).resolves.toMatchObject({
+        status: 'completed',
+        deltas: ['unix ', 'socket'],
+      });
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await connection.close();
+      await server.close();
     }
+    expect(await server.exited).toEqual({ exitCode: 0, signal: null });
+    expect(existsSync(dirname(socketPath))).toBe(false);
+  });
+
+  it('launchAppServer({ listen: "unix:///abs/path.sock" }) serves there; codex removes the socket when it exits', async () => {
+    const socketPath = join(workspace.path, 'app.sock');
+    const server = await launchAppServer({ codexHome: home.path, listen: `unix://${socketPath}` });
+    expect(server.url).toBe(`unix://${socketPath}`);
+    model.enqueue(streamedMessage(['explicit ', 'path']));
+    const { connection } = await connect({ remote: { url: `unix://${socketPath}` } });
+    try {
+      await expect(runTurn(connection, 'hi')).resolves.toMatchObject({ deltas: ['explicit ', 'path'] });
+    } finally {
+      await connection.close();
+      await server.close();
+    }
+    expect(existsSync(socketPath)).toBe(false);
   });
 });
