@@ -35,26 +35,13 @@ export async function websocket(ctx: BenchContext): Promise<Row[]> {
     const unix = await unixClient.startSession({ cwd: h.workspace.path });
     const rounds = reps(ctx, 100, 10);
     ctx.log(`websocket: ${rounds} rounds`);
-    const s = await interleave(rounds, 5, {
-      ws: async () => {
-        h.model.enqueue(message('ok'));
-        expectText((await ws.ask('hi')).text, 'ok', 'ask over WebSocket');
-      },
-      stdio: async () => {
-        h.model.enqueue(message('ok'));
-        expectText((await stdio.ask('hi')).text, 'ok', 'ask over stdio');
-      },
-    });
-    const u = await interleave(rounds, 5, {
-      unix: async () => {
-        h.model.enqueue(message('ok'));
-        expectText((await unix.ask('hi')).text, 'ok', 'ask over a unix socket');
-      },
-      stdio: async () => {
-        h.model.enqueue(message('ok'));
-        expectText((await stdio.ask('hi')).text, 'ok', 'ask over stdio');
-      },
-    });
+    /** One checked turn on `session`. */
+    const turn = (session: typeof stdio, over: string) => async (): Promise<void> => {
+      h.model.enqueue(message('ok'));
+      expectText((await session.ask('hi')).text, 'ok', `ask over ${over}`);
+    };
+    const s = await interleave(rounds, 5, { ws: turn(ws, 'WebSocket'), stdio: turn(stdio, 'stdio') });
+    const u = await interleave(rounds, 5, { unix: turn(unix, 'a unix socket'), stdio: turn(stdio, 'stdio') });
     return [
       latencyRow('websocket', 'warm turn over WebSocket, median', s, 'ws', { key: 'stdio', name: 'stdio' }),
       latencyRow('websocket', 'warm turn over a unix socket, median', u, 'unix', {
