@@ -1,17 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import type { ViteUserConfig } from 'vitest/config';
-
-// Every codex a test starts trusts only the testkit's throwaway CA (the values of trustStoreEnv() in
-// packages/testkit/src/hermetic-trust.ts): no https request can succeed, and turns do not parse the
-// machine's root store.
-const hermeticCa = fileURLToPath(new URL('./packages/testkit/assets/hermetic-ca.pem', import.meta.url));
-const hermeticTrust = {
-  CODEX_CA_CERTIFICATE: hermeticCa,
-  SSL_CERT_FILE: hermeticCa,
-  SSL_CERT_DIR: fileURLToPath(new URL('./packages/testkit/assets', import.meta.url)),
-};
+import { trustStoreEnv } from './packages/testkit/src/hermetic-trust.js';
 
 // Shared by every package's vitest.config.ts: bounded waits so a hang fails instead of stalling CI.
+// Every codex a test starts trusts only the testkit's throwaway CA (the testkit's hermetic trust
+// store): no https request can succeed, and turns do not parse the machine's root store.
 export const shared: ViteUserConfig = {
   test: {
     testTimeout: 30_000,
@@ -19,6 +11,6 @@ export const shared: ViteUserConfig = {
     teardownTimeout: 10_000,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
-    env: hermeticTrust,
+    env: trustStoreEnv('hermetic'),
   },
 };
