@@ -1,13 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,22 +41,21 @@ describe('hermetic trust store', () => {
   });
 
   it.skipIf(process.platform === 'win32')('reaches the codex process through startCodex', async () => {
-    // A fake app-server that records the variables it was started with.
+    // A fake app-server that reports the variables it was started with as a notification.
     const bin = join(dir, 'env-recorder');
     const record = TRUST_STORE_ENV_KEYS.map((key) => `\${${key}-unset}`).join(' ');
-    writeFileSync(bin, `#!/bin/sh\necho "${record}" > "$CODEX_HOME/seen"\nwhile read line; do :; done\n`);
+    writeFileSync(
+      bin,
+      `#!/bin/sh\necho "{\\"method\\":\\"seen\\",\\"params\\":{\\"env\\":\\"${record}\\"}}"\nwhile read line; do :; done\n`,
+    );
     chmodSync(bin, 0o755);
     const seen = async (trustStore: TrustStore): Promise<string> => {
       await using home = await createCodexHome({ modelUrl: 'http://127.0.0.1:1/v1', trustStore });
-      const file = join(home.path, 'seen');
       await using codex = await startCodex({ codexHome: home, codexBin: bin, initialize: false });
-      const deadline = Date.now() + 5_000;
-      while (!existsSync(file) || readFileSync(file, 'utf8') === '') {
-        if (Date.now() > deadline)
-          throw new Error(`the fake server did not write ${file} (pid ${codex.pid})`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return readFileSync(file, 'utf8').trim();
+      const notification = await codex.waitForNotification<{ env: string }>('seen', undefined, {
+        timeoutMs: 5_000,
+      });
+      return notification.params.env;
     };
     const inherited = Object.fromEntries(TRUST_STORE_ENV_KEYS.map((key) => [key, process.env[key]]));
     for (const key of TRUST_STORE_ENV_KEYS) process.env[key] = '/inherited';
