@@ -353,27 +353,27 @@ async function waitUntilReady(args: {
   });
   const guards = [stopped, died, args.spawnFailed];
   for (const guard of guards) guard.catch(() => {});
+  // A unix socket prints no address and serves no `/readyz`: it is ready when it accepts a connection.
+  let url: string;
+  let probe: () => Promise<boolean>;
   if (args.socketPath !== undefined) {
     const socketPath = args.socketPath;
-    for (;;) {
-      if (await Promise.race([accepts(socketPath), ...guards])) return `unix://${socketPath}`;
-      await Promise.race([delay(READY_POLL_MS), ...guards]);
-    }
-  }
-  // A wildcard bind (`0.0.0.0`, `[::]`, which codex allows with --ws-auth) is reached over loopback here.
-  const url = (await Promise.race([listening, ...guards]))
-    .replace('//0.0.0.0:', '//127.0.0.1:')
-    .replace('//[::]:', '//[::1]:');
-  const readyz = `${url.replace(/^ws:/, 'http:')}/readyz`;
-  for (;;) {
-    const ok = await Promise.race([
+    url = `unix://${socketPath}`;
+    probe = () => accepts(socketPath);
+  } else {
+    // A wildcard bind (`0.0.0.0`, `[::]`, which codex allows with --ws-auth) is reached over loopback here.
+    url = (await Promise.race([listening, ...guards]))
+      .replace('//0.0.0.0:', '//127.0.0.1:')
+      .replace('//[::]:', '//[::1]:');
+    const readyz = `${url.replace(/^ws:/, 'http:')}/readyz`;
+    probe = () =>
       fetch(readyz, { signal: stop }).then(
         (response) => response.ok,
         () => false,
-      ),
-      ...guards,
-    ]);
-    if (ok) return url;
+      );
+  }
+  for (;;) {
+    if (await Promise.race([probe(), ...guards])) return url;
     await Promise.race([delay(READY_POLL_MS), ...guards]);
   }
 }
