@@ -1,7 +1,7 @@
 import { Client, type Session } from '@codexus/runtime';
 import { message } from '@codexus/testkit';
 import { type BenchContext, reps } from './context.js';
-import { cpuMeter, cpuRows } from './cpu.js';
+import { cpuOf, cpuRows } from './cpu.js';
 import { expectText, hermetic } from './hermetic.js';
 import type { Row } from './report.js';
 import { p95, timed } from './stats.js';
@@ -42,21 +42,19 @@ export async function scale(ctx: BenchContext): Promise<Row[]> {
     const one = await h.client.startSession({ cwd: h.workspace.path });
     await runSessions([one], 3, enqueue); // warm-up
     ctx.log(`scale: 1 session × ${turnsOne} turns, then ${many} sessions × ${turnsEach} turns`);
-    let single!: Awaited<ReturnType<typeof runSessions>>;
-    const singleCpu = cpuMeter(async () => {
-      single = await runSessions([one], turnsOne, enqueue);
-    });
-    await singleCpu.run();
+    const singleRun = await cpuOf(() => runSessions([one], turnsOne, enqueue));
+    const single = singleRun.value;
     const sessions = await Promise.all(
       Array.from({ length: many }, () => h.client.startSession({ cwd: h.workspace.path })),
     );
-    let multi!: Awaited<ReturnType<typeof runSessions>>;
-    const multiCpu = cpuMeter(async () => {
-      multi = await runSessions(sessions, turnsEach, enqueue);
+    const multiRun = await cpuOf(() => runSessions(sessions, turnsEach, enqueue));
+    const multi = multiRun.value;
+    /** CPU per turn, not per call: each run covered all its turns. */
+    const perTurn = ({ selfMs, codexMs, value }: typeof singleRun) => ({
+      calls: value.latencies.length,
+      selfMs,
+      codexMs,
     });
-    await multiCpu.run();
-    // Per turn, not per call: each meter ran once over all its turns.
-    const perTurn = (m: typeof singleCpu, turns: number) => ({ ...m.totals, calls: turns });
     const completed = multi.latencies.length;
     if (completed !== many * turnsEach)
       throw new Error(`only ${completed} of ${many * turnsEach} turns completed`);
@@ -83,8 +81,8 @@ export async function scale(ctx: BenchContext): Promise<Row[]> {
       },
       ...cpuRows(
         'scale',
-        { name: `${many} sessions`, totals: perTurn(multiCpu, multi.latencies.length) },
-        { name: '1 session', totals: perTurn(singleCpu, single.latencies.length) },
+        { name: `${many} sessions`, totals: perTurn(multiRun) },
+        { name: '1 session', totals: perTurn(singleRun) },
       ),
     ];
   } finally {

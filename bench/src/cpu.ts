@@ -2,14 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Row } from './report.js';
 
-/** CPU time used so far, in ms: this process, and the live `codex` processes it started. */
-export interface CpuSample {
-  /** This process: the client under test plus the in-process scripted model. */
-  selfMs: number;
-  /** Direct children named `codex` (Linux `/proc`); `undefined` where there is no `/proc`. */
-  codexMs: number | undefined;
-}
-
 let ticksPerSecond: number | undefined;
 
 function clockTicks(): number {
@@ -55,43 +47,51 @@ function selfMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-export function cpuSample(): CpuSample {
-  return { selfMs: selfMs(), codexMs: codexChildrenMs() };
-}
-
-/** Average CPU per call of a {@link cpuMeter}, in ms. */
+/** CPU time, in ms (over some number of calls or turns). */
 export interface CpuTotals {
   calls: number;
+  /** This process: the client under test plus the in-process scripted model. */
   selfMs: number;
+  /** Direct children named `codex` (Linux `/proc`); `undefined` where there is no `/proc`. */
   codexMs: number | undefined;
 }
 
 /**
- * Wraps `fn` so that the CPU used while it runs (this process, and the codex children) adds up in
- * `totals`. Sides run one at a time, so an idle codex of another side adds ~nothing. The `/proc`
- * scan itself is kept outside the measured span of this process.
+ * Runs `fn` once and returns its value with the CPU used meanwhile by this process and by the codex
+ * children. The `/proc` scan itself is kept outside the measured span of this process.
+ */
+export async function cpuOf<T>(fn: () => Promise<T>): Promise<{ value: T } & Omit<CpuTotals, 'calls'>> {
+  const codexBefore = codexChildrenMs();
+  const selfBefore = selfMs();
+  const value = await fn();
+  const selfAfter = selfMs();
+  const codexAfter = codexChildrenMs();
+  const codexMs =
+    codexBefore === undefined || codexAfter === undefined ? undefined : codexAfter - codexBefore;
+  return { value, selfMs: selfAfter - selfBefore, codexMs };
+}
+
+/**
+ * Wraps `fn` so that the CPU used while it runs adds up in `totals`, one call per run. Sides run one
+ * at a time, so an idle codex of another side adds ~nothing.
  */
 export function cpuMeter(fn: () => Promise<void>): { run: () => Promise<void>; totals: CpuTotals } {
   const totals: CpuTotals = { calls: 0, selfMs: 0, codexMs: 0 };
   return {
     totals,
     run: async () => {
-      const codexBefore = codexChildrenMs();
-      const selfBefore = selfMs();
-      await fn();
-      const selfAfter = selfMs();
-      const codexAfter = codexChildrenMs();
+      const used = await cpuOf(fn);
       totals.calls += 1;
-      totals.selfMs += selfAfter - selfBefore;
+      totals.selfMs += used.selfMs;
       totals.codexMs =
-        totals.codexMs === undefined || codexBefore === undefined || codexAfter === undefined
+        totals.codexMs === undefined || used.codexMs === undefined
           ? undefined
-          : totals.codexMs + (codexAfter - codexBefore);
+          : totals.codexMs + used.codexMs;
     },
   };
 }
 
-/** Rows comparing the CPU per call of two metered sides (this process, then codex when known). */
+/** Rows comparing the CPU per call (or turn) of two sides (this process, then codex when known). */
 export function cpuRows(
   bench: string,
   side: { name: string; totals: CpuTotals },
