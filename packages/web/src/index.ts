@@ -5,15 +5,17 @@
  * - {@link serveWeb}: a Node listener for it (127.0.0.1 by default).
  */
 export { APPROVAL_DECISIONS, type ApprovalView, allowedDecisions, toApprovalView } from './approval-view.js';
-export type { SubscribeOptions } from './internal/web-session.js';
+export type { SubscribeOptions, WebSubscription } from './internal/web-session.js';
 export { DEFAULT_REPLAY_LIMITS, ReplayBuffer, type ReplayLimits, type ReplaySlice } from './replay-buffer.js';
 export { type ServeWebOptions, serveWeb, type WebServer } from './serve-web.js';
 export { parseLastEventId, serializeSseEnvelope, sseHeartbeat, sseRetry } from './sse-envelope.js';
 export { generateToken, MIN_TOKEN_LENGTH, type TenantToken, TenantTokens } from './tenant-tokens.js';
 export {
+  DEFAULT_MAX_SUBSCRIBER_BYTES,
   DEFAULT_WEB_PROFILE,
   WebAdapter,
   type WebAdapterConfig,
+  type WebAdapterMetrics,
   type WebProfile,
   type WebSessionState,
   type WebSessionSummary,
@@ -25,7 +27,13 @@ export {
   type WebEventData,
   type WebEventType,
 } from './web-event.js';
-export { createWebHandler, type WebEnv, type WebHandler, type WebHandlerOptions } from './web-handler.js';
+export {
+  createWebHandler,
+  type WebEnv,
+  type WebHandler,
+  type WebHandlerMetrics,
+  type WebHandlerOptions,
+} from './web-handler.js';
 export {
   type ApprovalAnswerBody,
   ApprovalAnswerBodySchema,

@@ -3,12 +3,11 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Logger, silentLogger } from '@codexus/core';
 import type { ApprovalDecision, Client, SessionConfig, ThreadView } from '@codexus/runtime';
-import * as v from 'valibot';
 import type { ApprovalView } from './approval-view.js';
-import { type SubscribeOptions, WebSession } from './internal/web-session.js';
+import { parseBody } from './internal/body-validation.js';
+import { type SubscribeOptions, WebSession, type WebSubscription } from './internal/web-session.js';
 import type { ReplayLimits } from './replay-buffer.js';
 import { webRefusal } from './web-error.js';
-import type { WebEvent } from './web-event.js';
 import { ApprovalAnswerBodySchema } from './web-schemas.js';
 
 /** A named session preset. Browsers pick a profile by name; they never send a session config. */
@@ -41,7 +40,31 @@ export interface WebAdapterConfig {
   replay?: ReplayLimits;
   /** A subscriber this many events behind is cut off (it reconnects and replays). Default 10 000. */
   maxSubscriberLag?: number;
+  /**
+   * A subscriber holding more than this many bytes of serialized events it has not taken yet is cut
+   * off (its queue is dropped; it reconnects with `Last-Event-ID` and replays). This bounds the
+   * memory a slow or stalled reader costs. The first queued event is always accepted, however
+   * large; the replay a subscriber gets when it subscribes does not count. Default 1 MiB.
+   */
+  maxSubscriberBytes?: number;
   logger?: Logger;
+}
+
+/** Default of `WebAdapterConfig.maxSubscriberBytes` (1 MiB). */
+export const DEFAULT_MAX_SUBSCRIBER_BYTES = 1024 * 1024;
+
+/** What the adapter's subscribers hold right now, for monitoring. */
+export interface WebAdapterMetrics {
+  /** Open sessions (every tenant). */
+  sessions: number;
+  /** Live event and approval subscriptions. */
+  subscribers: number;
+  /** Serialized bytes of the events queued for them and not yet taken. */
+  subscriberQueuedBytes: number;
+  /** The most one subscriber holds. */
+  maxSubscriberQueuedBytes: number;
+  /** Subscribers cut off for falling behind (`maxSubscriberLag`, `maxSubscriberBytes`), over the open sessions' lifetime. */
+  subscribersCut: number;
 }
 
 /** A session as its tenant's listing shows it. */
@@ -123,7 +146,13 @@ export class WebAdapter implements AsyncDisposable {
       tenant,
       profileName,
       cwd,
-      { replay: this.config.replay ?? {}, maxSubscriberLag: this.config.maxSubscriberLag ?? 10_000 },
+      {
+        replay: this.config.replay ?? {},
+        subscriber: {
+          maxLag: this.config.maxSubscriberLag ?? 10_000,
+          maxBytes: this.config.maxSubscriberBytes ?? DEFAULT_MAX_SUBSCRIBER_BYTES,
+        },
+      },
       this.logger,
     );
     this.sessions.set(sessionId, web);
@@ -154,11 +183,7 @@ export class WebAdapter implements AsyncDisposable {
   }
 
   /** Every event of the session: replays the kept ones after `lastEventId` (default: all kept), then live. */
-  subscribeSessionEvents(
-    tenant: string,
-    sessionId: string,
-    options: SubscribeOptions = {},
-  ): AsyncIterableIterator<WebEvent> {
+  subscribeSessionEvents(tenant: string, sessionId: string, options: SubscribeOptions = {}): WebSubscription {
     return this.find(tenant, sessionId).subscribe(false, options);
   }
 
@@ -167,7 +192,7 @@ export class WebAdapter implements AsyncDisposable {
     tenant: string,
     sessionId: string,
     options: SubscribeOptions = {},
-  ): AsyncIterableIterator<WebEvent> {
+  ): WebSubscription {
     return this.find(tenant, sessionId).subscribe(true, options);
   }
 
@@ -177,17 +202,33 @@ export class WebAdapter implements AsyncDisposable {
    */
   postApproval(tenant: string, sessionId: string, approvalId: string, payload: unknown): void {
     const web = this.find(tenant, sessionId);
-    const parsed = v.safeParse(ApprovalAnswerBodySchema, payload);
-    if (!parsed.success) {
-      throw webRefusal('invalidBody', `invalid approval answer: ${v.summarize(parsed.issues)}`);
-    }
-    web.answer(approvalId, parsed.output.decision as ApprovalDecision);
+    const { decision } = parseBody(ApprovalAnswerBodySchema, payload, 'the approval answer');
+    web.answer(approvalId, decision as ApprovalDecision);
   }
 
   listSessions(tenant: string): WebSessionSummary[] {
     const out: WebSessionSummary[] = [];
     for (const web of this.sessions.values()) if (web.tenant === tenant) out.push(summary(web));
     return out.sort((a, b) => a.createdAtMs - b.createdAtMs);
+  }
+
+  /** What the subscribers of every open session hold, and how many were cut off. */
+  metrics(): WebAdapterMetrics {
+    const metrics: WebAdapterMetrics = {
+      sessions: this.sessions.size,
+      subscribers: 0,
+      subscriberQueuedBytes: 0,
+      maxSubscriberQueuedBytes: 0,
+      subscribersCut: 0,
+    };
+    for (const web of this.sessions.values()) {
+      const stats = web.subscriberStats();
+      metrics.subscribers += stats.subscribers;
+      metrics.subscriberQueuedBytes += stats.queuedBytes;
+      metrics.maxSubscriberQueuedBytes = Math.max(metrics.maxSubscriberQueuedBytes, stats.maxQueuedBytes);
+      metrics.subscribersCut += stats.cut;
+    }
+    return metrics;
   }
 
   state(tenant: string, sessionId: string): WebSessionState {

@@ -1,12 +1,13 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
+import { parseBody } from './internal/body-validation.js';
 import { PAGE_HTML, PAGE_SCRIPT } from './internal/page.js';
-import { parseLastEventId, serializeSseEnvelope, sseHeartbeat, sseRetry } from './sse-envelope.js';
+import { SseConnections, sseResponse } from './internal/sse-stream.js';
+import { parseLastEventId } from './sse-envelope.js';
 import { generateToken, type TenantToken, TenantTokens } from './tenant-tokens.js';
 import type { WebAdapter } from './web-adapter.js';
 import { httpStatusOf } from './web-error.js';
-import type { WebEvent } from './web-event.js';
 import { CreateSessionBodySchema, CreateTurnBodySchema } from './web-schemas.js';
 
 export interface WebHandlerOptions {
@@ -34,6 +35,22 @@ export interface WebHandler {
   readonly app: Hono<WebEnv>;
   /** The token generated for tenant `default` when none was configured. */
   readonly generatedToken?: string;
+  /** What the open SSE responses hold right now (see {@link WebHandlerMetrics}). */
+  metrics(): WebHandlerMetrics;
+}
+
+/** The SSE side of the bridge, for monitoring: how much memory slow readers hold. */
+export interface WebHandlerMetrics {
+  /** Open SSE responses. */
+  sseConnections: number;
+  /**
+   * Bytes held for them: events queued for their subscriptions plus SSE frames the HTTP server has
+   * not taken yet (each stream pulls at most 16 KiB ahead). Bounded per connection by the adapter's
+   * `maxSubscriberBytes` (plus one event and those 16 KiB): a reader that falls further behind is cut.
+   */
+  sseHeldBytes: number;
+  /** The most one SSE response holds. */
+  maxSseConnectionHeldBytes: number;
 }
 
 /** The Hono environment of the bridge's app: the tenant resolved from the bearer token. */
@@ -67,6 +84,7 @@ export function createWebHandler(adapter: WebAdapter, options: WebHandlerOptions
   const allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const connections = new SseConnections();
 
   const app = new Hono<WebEnv>();
 
@@ -151,12 +169,12 @@ export function createWebHandler(adapter: WebAdapter, options: WebHandlerOptions
 
   app.get('/v1/sessions/:id/events', (c) => {
     const events = adapter.subscribeSessionEvents(c.var.tenant, c.req.param('id'), subscribeOptions(c));
-    return sseResponse(events, heartbeatMs);
+    return sseResponse(events, { heartbeatMs, connections });
   });
 
   app.get('/v1/sessions/:id/approvals', (c) => {
     const events = adapter.subscribeSessionApprovals(c.var.tenant, c.req.param('id'), subscribeOptions(c));
-    return sseResponse(events, heartbeatMs);
+    return sseResponse(events, { heartbeatMs, connections });
   });
 
   app.post('/v1/sessions/:id/approvals/:approvalId', limit, async (c) => {
@@ -169,6 +187,10 @@ export function createWebHandler(adapter: WebAdapter, options: WebHandlerOptions
   return {
     app,
     fetch: async (request) => app.fetch(request),
+    metrics: () => {
+      const { connections: sseConnections, heldBytes, maxConnectionHeldBytes } = connections.stats();
+      return { sseConnections, sseHeldBytes: heldBytes, maxSseConnectionHeldBytes: maxConnectionHeldBytes };
+    },
     ...(generatedToken === undefined ? {} : { generatedToken }),
   };
 }
@@ -188,14 +210,17 @@ function subscribeOptions(c: Context<WebEnv>): { lastEventId?: number; signal: A
   return lastEventId === undefined ? { signal: c.req.raw.signal } : { lastEventId, signal: c.req.raw.signal };
 }
 
-/** Reads a JSON body and validates it; a Response (400/415) when it is not acceptable. */
+/**
+ * Reads a JSON body and validates it: a Response (415, or 400 for text that is not JSON) when it is
+ * not acceptable; a schema mismatch throws `VALIDATION_FAILED` naming the field (400).
+ */
 async function readBody<S extends v.GenericSchema>(
   c: Context<WebEnv>,
   schema: S,
   emptyIsObject: boolean,
 ): Promise<v.InferOutput<S> | Response> {
   const text = await c.req.text();
-  if (text.trim() === '' && emptyIsObject) return v.parse(schema, {});
+  if (text.trim() === '' && emptyIsObject) return parseBody(schema, {});
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     return fail(c, 415, 'VALIDATION_FAILED', 'the body must be application/json');
@@ -206,59 +231,5 @@ async function readBody<S extends v.GenericSchema>(
   } catch {
     return fail(c, 400, 'VALIDATION_FAILED', 'the body is not valid JSON');
   }
-  const parsed = v.safeParse(schema, json);
-  if (!parsed.success) return fail(c, 400, 'VALIDATION_FAILED', v.summarize(parsed.issues));
-  return parsed.output;
-}
-
-/** Streams events as SSE with heartbeats; ends when the events end or the client goes away. */
-function sseResponse(events: AsyncIterableIterator<WebEvent>, heartbeatMs: number): Response {
-  const encoder = new TextEncoder();
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let done = false;
-  const stop = (): void => {
-    done = true;
-    if (timer) clearInterval(timer);
-    void events.return?.();
-  };
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const write = (text: string): void => {
-        if (done) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          stop();
-        }
-      };
-      write(sseRetry(1_000));
-      timer = setInterval(() => write(sseHeartbeat()), heartbeatMs);
-      timer.unref?.();
-      void (async () => {
-        try {
-          for await (const event of events) write(serializeSseEnvelope(event));
-        } catch {
-          // the subscription failed: end the stream; the client reconnects with Last-Event-ID
-        }
-        if (!done) {
-          stop();
-          try {
-            controller.close();
-          } catch {
-            // already closed
-          }
-        }
-      })();
-    },
-    cancel() {
-      stop();
-    },
-  });
-  return new Response(body, {
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-    },
-  });
+  return parseBody(schema, json);
 }

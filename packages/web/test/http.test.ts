@@ -220,6 +220,31 @@ describe('the HTTP bridge against the real codex', () => {
     expect(rebound).toBe(403);
   });
 
+  it("says which field of a body is wrong, in the library's words", async () => {
+    const sessionId = await newSession();
+    const turns = `/v1/sessions/${sessionId}/turns`;
+    const cases: [string, unknown, string, string][] = [
+      ['/v1/sessions', { sandbox: 'danger-full-access' }, 'sandbox', 'unknown field `sandbox`'],
+      [turns, { prompt: 42 }, 'prompt', 'prompt must be a string; got 42'],
+      [turns, {}, 'prompt', 'missing field `prompt`'],
+      [
+        `/v1/sessions/${sessionId}/approvals/nope`,
+        { decision: 'yes' },
+        'decision',
+        'decision must be one of',
+      ],
+    ];
+    for (const [path, body, field, words] of cases) {
+      const res = await call('POST', path, w.tokens.alpha, body);
+      expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toContain(words);
+      expect(error.message).toContain(field);
+      expect(error.message).not.toMatch(/Invalid (key|type)/); // not valibot's own text
+    }
+  });
+
   it('refuses bad bodies', async () => {
     const sessionId = await newSession();
     const requestsBefore = w.h.model.requests.length;

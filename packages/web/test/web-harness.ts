@@ -7,6 +7,7 @@ import {
   WebAdapter,
   type WebAdapterConfig,
   type WebEvent,
+  type WebHandler,
   type WebHandlerOptions,
   type WebServer,
 } from '../src/index.js';
@@ -15,6 +16,7 @@ import {
 export interface WebHarness {
   h: ScriptedHarness<Client>;
   adapter: WebAdapter;
+  handler: WebHandler;
   server: WebServer;
   url: string;
   tokens: { alpha: string; beta: string };
@@ -60,6 +62,7 @@ export async function startWebHarness(
   return {
     h,
     adapter,
+    handler,
     server,
     url: server.url,
     tokens,

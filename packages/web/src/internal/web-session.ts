@@ -21,14 +21,59 @@ interface PendingApproval {
 }
 
 interface Subscriber {
-  queue: AsyncQueue<WebEvent>;
+  queue: AsyncQueue<QueuedEvent>;
   approvalsOnly: boolean;
+  /** Serialized bytes of the events in `queue`. */
+  queuedBytes: number;
+  /** The part of `queuedBytes` that is still the replay it got when it subscribed. */
+  replayBytes: number;
+  cut: boolean;
+}
+
+interface QueuedEvent {
+  event: WebEvent;
+  bytes: number;
+  replayed: boolean;
 }
 
 export interface SubscribeOptions {
   /** Replay the kept events after this id (default 0: everything kept). */
   lastEventId?: number;
   signal?: AbortSignal;
+}
+
+/**
+ * A subscription to a session's events: an async iterator that also says how much it holds. It
+ * ends when the session closes, when `return()` is called or the signal aborts, and when the reader
+ * fell too far behind (`cut`: it should reconnect with the id of the last event it got).
+ */
+export interface WebSubscription extends AsyncIterableIterator<WebEvent> {
+  /** Serialized bytes of the events queued for this reader and not yet taken by it. */
+  readonly queuedBytes: number;
+  /** Events queued for this reader and not yet taken by it. */
+  readonly queuedEvents: number;
+  /** True once the reader was cut off for falling behind (its queued events were dropped). */
+  readonly cut: boolean;
+}
+
+/** The limits that cut a subscriber off. */
+export interface SubscriberLimits {
+  /** Most events queued for one subscriber. */
+  maxLag: number;
+  /**
+   * Most serialized bytes of live events queued for one subscriber (the first one is always accepted,
+   * however large; the replay a subscriber gets when it subscribes is not counted).
+   */
+  maxBytes: number;
+}
+
+/** What a session's subscribers hold right now. */
+export interface SubscriberStats {
+  subscribers: number;
+  queuedBytes: number;
+  maxQueuedBytes: number;
+  /** Subscribers cut off for falling behind, since the session started. */
+  cut: number;
 }
 
 /** Settled approval ids remembered (for 409 on a second answer). */
@@ -42,6 +87,9 @@ export class WebSession {
   private readonly pending = new Map<string, PendingApproval>();
   private readonly settled = new Map<string, 'answered' | 'withdrawn'>();
   private readonly items = new Map<string, TurnItem>();
+  /** Serialized size of each emitted event (for the subscribers' byte accounting). */
+  private readonly sizes = new WeakMap<WebEvent, number>();
+  private cutCount = 0;
   private session: Session | undefined;
   private activeTurnIdValue: string | undefined;
   private closing: Promise<void> | undefined;
@@ -52,7 +100,7 @@ export class WebSession {
     readonly tenant: string,
     readonly profile: string,
     readonly cwd: string,
-    private readonly limits: { replay: ReplayLimits; maxSubscriberLag: number },
+    private readonly limits: { replay: ReplayLimits; subscriber: SubscriberLimits },
     private readonly logger: Logger,
   ) {
     this.buffer = new ReplayBuffer(limits.replay);
@@ -149,41 +197,76 @@ export class WebSession {
   }
 
   /** Subscribes to the session's events (all, or approvals only), replaying after `lastEventId`. */
-  subscribe(approvalsOnly: boolean, options: SubscribeOptions = {}): AsyncIterableIterator<WebEvent> {
-    const queue = new AsyncQueue<WebEvent>();
-    const after = options.lastEventId ?? 0;
-    const slice = this.buffer.since(after);
-    const wanted = (e: WebEvent): boolean => !approvalsOnly || APPROVAL_EVENT_TYPES.includes(e.type);
+  subscribe(approvalsOnly: boolean, options: SubscribeOptions = {}): WebSubscription {
+    const subscriber: Subscriber = {
+      queue: new AsyncQueue(),
+      approvalsOnly,
+      queuedBytes: 0,
+      replayBytes: 0,
+      cut: false,
+    };
+    const enqueue = (event: WebEvent): void => {
+      const bytes = this.sizes.get(event) ?? JSON.stringify(event).length;
+      subscriber.queue.push({ event, bytes, replayed: true });
+      subscriber.queuedBytes += bytes;
+      subscriber.replayBytes += bytes;
+    };
+    const slice = this.buffer.since(options.lastEventId ?? 0);
     if (slice.gap) {
       const { fromId, toId } = slice.gap;
       if (approvalsOnly) {
         // Pending approvals whose request event was dropped are still owed to this reader.
         for (const p of this.pending.values())
-          if (p.event.id >= fromId && p.event.id <= toId) queue.push(p.event);
+          if (p.event.id >= fromId && p.event.id <= toId) enqueue(p.event);
       }
-      queue.push({ type: 'replayGap', fromId, toId, id: toId, atMs: Date.now() });
+      enqueue({ type: 'replayGap', fromId, toId, id: toId, atMs: Date.now() });
     }
-    for (const event of slice.events) if (wanted(event)) queue.push(event);
-    const subscriber: Subscriber = { queue, approvalsOnly };
+    for (const event of slice.events) if (wants(subscriber, event)) enqueue(event);
     const signal = options.signal;
     const stop = (): void => {
       this.subscribers.delete(subscriber);
       signal?.removeEventListener('abort', stop);
-      queue.end();
+      subscriber.queue.end();
     };
-    if (this.closed) queue.end();
+    if (this.closed) subscriber.queue.end();
     else this.subscribers.add(subscriber);
     if (signal?.aborted) stop();
     else signal?.addEventListener('abort', stop, { once: true });
-    const iterator: AsyncIterableIterator<WebEvent> = {
-      next: () => queue.next(),
+    const iterator: WebSubscription = {
+      next: async () => {
+        const next = await subscriber.queue.next();
+        if (next.done) return { value: undefined, done: true };
+        subscriber.queuedBytes -= next.value.bytes;
+        if (next.value.replayed) subscriber.replayBytes -= next.value.bytes;
+        return { value: next.value.event, done: false };
+      },
       return: async () => {
         stop();
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]: () => iterator,
+      get queuedBytes() {
+        return subscriber.queuedBytes;
+      },
+      get queuedEvents() {
+        return subscriber.queue.size;
+      },
+      get cut() {
+        return subscriber.cut;
+      },
     };
     return iterator;
+  }
+
+  /** What the live subscribers hold, and how many were cut off so far. */
+  subscriberStats(): SubscriberStats {
+    let queuedBytes = 0;
+    let maxQueuedBytes = 0;
+    for (const subscriber of this.subscribers) {
+      queuedBytes += subscriber.queuedBytes;
+      maxQueuedBytes = Math.max(maxQueuedBytes, subscriber.queuedBytes);
+    }
+    return { subscribers: this.subscribers.size, queuedBytes, maxQueuedBytes, cut: this.cutCount };
   }
 
   /** Closes the session: pending approvals are cancelled, the running turn interrupted. Idempotent. */
@@ -243,18 +326,36 @@ export class WebSession {
 
   private emit(data: WebEventData): WebEvent {
     const event = { ...data, id: this.buffer.nextId, atMs: Date.now() } as WebEvent;
-    this.buffer.push(event, JSON.stringify(event).length);
+    const bytes = JSON.stringify(event).length;
+    this.sizes.set(event, bytes);
+    this.buffer.push(event, bytes);
+    const { maxLag, maxBytes } = this.limits.subscriber;
     for (const subscriber of this.subscribers) {
-      if (subscriber.approvalsOnly && !APPROVAL_EVENT_TYPES.includes(event.type)) continue;
-      if (subscriber.queue.size >= this.limits.maxSubscriberLag) {
-        // A reader this far behind is cut off; it reconnects with Last-Event-ID and gets a replay.
-        this.subscribers.delete(subscriber);
-        subscriber.queue.end();
+      if (!wants(subscriber, event)) continue;
+      const queued = subscriber.queue.size;
+      const live = subscriber.queuedBytes - subscriber.replayBytes;
+      if (queued >= maxLag || (live > 0 && live + bytes > maxBytes)) {
+        this.cut(subscriber);
         continue;
       }
-      subscriber.queue.push(event);
+      subscriber.queue.push({ event, bytes, replayed: false });
+      subscriber.queuedBytes += bytes;
     }
     return event;
+  }
+
+  /**
+   * Cuts off a reader that fell behind: what was queued for it is dropped (the replay buffer still
+   * holds it) and its iteration ends; it reconnects with `Last-Event-ID` and gets a replay.
+   */
+  private cut(subscriber: Subscriber): void {
+    this.subscribers.delete(subscriber);
+    subscriber.cut = true;
+    subscriber.queue.take(() => true);
+    subscriber.queuedBytes = 0;
+    subscriber.replayBytes = 0;
+    subscriber.queue.end();
+    this.cutCount++;
   }
 
   private remember(approvalId: string, outcome: 'answered' | 'withdrawn'): void {
@@ -264,6 +365,10 @@ export class WebSession {
       if (oldest !== undefined) this.settled.delete(oldest);
     }
   }
+}
+
+function wants(subscriber: Subscriber, event: WebEvent): boolean {
+  return !subscriber.approvalsOnly || APPROVAL_EVENT_TYPES.includes(event.type);
 }
 
 function emptyResult(turnId: string): PromptRunResult {
