@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveCodexBin } from '@codexus/core';
+import { churn } from './bench-churn.js';
 import { coldRun } from './bench-cold-run.js';
 import { memory } from './bench-memory.js';
 import { peer } from './bench-peer.js';
@@ -26,6 +27,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   scale,
   websocket,
   pool,
+  churn,
 };
 
 const { values } = parseArgs({

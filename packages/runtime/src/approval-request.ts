@@ -1,4 +1,5 @@
-import type { RequestId } from '@codexus/core';
+import { CodexusError, type RequestId } from '@codexus/core';
+import { encodeServerRequestResponse, type ServerRequestMethod } from '@codexus/protocol';
 import { isRecord, str } from './internal/wire.js';
 
 /** The fields every approval request has. */
@@ -79,7 +80,7 @@ export function toApprovalRequest(id: RequestId, method: string, params: unknown
     turnId: str(p.turnId),
     itemId: str(p.itemId) ?? str(p.callId),
   };
-  switch (KINDS[method]) {
+  switch (Object.hasOwn(KINDS, method) ? KINDS[method] : undefined) {
     case 'commandExecution': {
       const command = Array.isArray(p.command) ? p.command.join(' ') : str(p.command);
       return { ...base, kind: 'commandExecution', command, cwd: str(p.cwd), reason: str(p.reason) };
@@ -112,34 +113,21 @@ const LEGACY_DECISIONS: Record<ApprovalDecision, string> = {
 export type WireAnswer = { result: unknown } | { error: { code: number; message: string } };
 
 /**
- * Encodes a handler's answer into the wire result for the request's method. Throws a TypeError when
- * the answer does not fit the request's kind (the caller then falls back to the timeout action).
+ * Encodes a handler's answer into the wire result for the request's method. Throws (a TypeError, or
+ * `VALIDATION_FAILED` for a decision codex does not accept) when the answer does not fit the
+ * request's kind: the caller then falls back to the timeout action.
  */
 export function encodeApprovalAnswer(request: ApprovalRequest, answer: ApprovalAnswer): WireAnswer {
-  const legacy = LEGACY[request.method] !== undefined;
+  const legacy = Object.hasOwn(LEGACY, request.method);
   switch (request.kind) {
     case 'commandExecution':
-    case 'fileChange': {
-      const decision =
-        typeof answer === 'string'
-          ? answer
-          : isRecord(answer) && 'decision' in answer
-            ? answer.decision
-            : undefined;
-      if (typeof decision === 'string' && decision in LEGACY_DECISIONS) {
-        return { result: { decision: legacy ? LEGACY_DECISIONS[decision as ApprovalDecision] : decision } };
-      }
-      if (isRecord(decision) && request.kind === 'commandExecution' && !legacy)
-        return { result: { decision } };
-      throw new TypeError(
-        `a ${request.kind} approval needs a decision (accept, acceptForSession, decline, cancel)`,
-      );
-    }
+    case 'fileChange':
+      return { result: encodeDecision(request, answer, legacy) };
     case 'userInput':
       if (isRecord(answer) && isRecord((answer as { answers?: unknown }).answers)) return { result: answer };
       throw new TypeError('a userInput request needs { answers }');
     case 'permissions':
-      if (isRecord(answer) && 'permissions' in answer) return { result: answer };
+      if (isRecord(answer) && Object.hasOwn(answer, 'permissions')) return { result: answer };
       throw new TypeError('a permissions request needs { permissions, scope? }');
     case 'elicitation':
       if (isRecord(answer) && typeof (answer as { action?: unknown }).action === 'string')
@@ -156,6 +144,55 @@ export function encodeApprovalAnswer(request: ApprovalRequest, answer: ApprovalA
     default:
       throw new TypeError(`no answer shape is known for ${request.method}`);
   }
+}
+
+/**
+ * The `{ decision }` result of a command or file-change approval. Only the handler's own `decision`
+ * counts (never one inherited through the prototype). A v1 request takes the four decisions, mapped
+ * onto its spelling by own keys only (`'toString'`, `'__proto__'`, `'constructor'` are not
+ * decisions); a v2 request takes what the generated response schema accepts, validated strictly
+ * (object decisions included). Anything else throws `VALIDATION_FAILED`.
+ */
+function encodeDecision(request: ApprovalRequest, answer: ApprovalAnswer, legacy: boolean): unknown {
+  const decision =
+    typeof answer === 'string'
+      ? answer
+      : isRecord(answer) && Object.hasOwn(answer, 'decision')
+        ? (answer as { decision: unknown }).decision
+        : undefined;
+  if (legacy) {
+    if (typeof decision === 'string' && Object.hasOwn(LEGACY_DECISIONS, decision))
+      return { decision: LEGACY_DECISIONS[decision as ApprovalDecision] };
+  } else if (decision !== undefined) {
+    try {
+      return encodeServerRequestResponse(request.method as ServerRequestMethod, { decision } as never);
+    } catch (error) {
+      throw new CodexusError(
+        'VALIDATION_FAILED',
+        `the ${request.kind} approval decision ${preview(decision)} is not one codex accepts`,
+        { cause: error, data: { method: request.method, decision, issues: issuesOf(error) } },
+      );
+    }
+  }
+  throw new CodexusError(
+    'VALIDATION_FAILED',
+    `a ${request.kind} approval needs a decision (accept, acceptForSession, decline, cancel); got ${preview(decision ?? answer)}`,
+    { data: { method: request.method } },
+  );
+}
+
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function issuesOf(error: unknown): unknown {
+  return CodexusError.isInstance(error) && isRecord(error.data) ? error.data.issues : undefined;
 }
 
 /** The fail-closed answer for a request nobody answered. */

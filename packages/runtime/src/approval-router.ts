@@ -1,4 +1,4 @@
-import { type Logger, type ServerRequest, silentLogger } from '@codexus/core';
+import { CodexusError, type Logger, type ServerRequest, silentLogger } from '@codexus/core';
 import {
   type ApprovalHandler,
   type ApprovalRequest,
@@ -109,10 +109,19 @@ export class ApprovalRouter {
       }
     } catch (error) {
       if (!this.inFlight.has(key)) return; // withdrawn by the server: nothing to answer
-      this.logger.warn(`approval handler failed; answering with the timeout action (${action})`, {
-        method: request.method,
-        error: String(error),
-      });
+      const refused = CodexusError.is(error, 'VALIDATION_FAILED');
+      this.logger.warn(
+        refused
+          ? `approval answer refused (it does not fit ${request.method}); answering with the timeout action (${action})`
+          : `approval handler failed; answering with the timeout action (${action})`,
+        {
+          method: request.method,
+          requestId: serverRequest.id,
+          threadId: request.threadId,
+          error: String(error),
+          ...(refused && CodexusError.isInstance(error) ? { details: error.data } : {}),
+        },
+      );
       answer = fallbackAnswer(request, action);
     } finally {
       clearTimeout(timer);

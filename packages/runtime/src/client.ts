@@ -12,9 +12,15 @@ import {
 } from './hooks/index.js';
 import { isRecord, str } from './internal/wire.js';
 import type { PromptRunResult } from './prompt-run-event.js';
+import { releaseThread } from './release-thread.js';
 import { type ConnectCallOptions, Runtime, type RuntimeConfig, type RuntimeMetrics } from './runtime.js';
 import { Session, type SessionHost } from './session.js';
-import { resolveSessionConfig, type SessionConfig, threadParams } from './session-config.js';
+import {
+  assertCwdDirectory,
+  resolveSessionConfig,
+  type SessionConfig,
+  threadParams,
+} from './session-config.js';
 import type { AttachStateOptions, StateAttachment } from './state/index.js';
 
 export interface ClientConfig extends RuntimeConfig {
@@ -99,6 +105,7 @@ export class Client implements SessionHost, AsyncDisposable {
     let resolved = resolveSessionConfig(config);
     const hooks = this.hooks.extend(config.hooks ?? []); // refuses bad hooks before any RPC
     this.assertOpen('startSession');
+    if (this.spawnsCodex) await assertCwdDirectory(resolved.cwd);
     ({ config: resolved } = await runPreSessionStart(hooks, resolved, { signal: options.signal }));
     const info = await this.runtime.request<Record<string, unknown>>(
       'thread/start',
@@ -168,6 +175,7 @@ export class Client implements SessionHost, AsyncDisposable {
   /** Closes every session, then codex. Idempotent. */
   async close(): Promise<void> {
     this.closing ??= (async () => {
+      await Promise.resolve(); // `closing` is set before any session closes (see releaseThread)
       await Promise.allSettled([...this.sessions].map((s) => s.close()));
       await this.runtime.close();
     })();
@@ -192,6 +200,15 @@ export class Client implements SessionHost, AsyncDisposable {
     this.sessions.delete(session);
   }
 
+  /**
+   * @internal SessionHost: unsubscribes from a closed session's thread so codex unloads it. Not while
+   * the client closes: ending the connection unsubscribes from every thread at once.
+   */
+  async releaseThread(session: Session): Promise<void> {
+    if (this.closing) return;
+    await releaseThread(this.runtime, session.threadId);
+  }
+
   private async reopen(
     method: 'thread/resume' | 'thread/fork',
     threadId: string,
@@ -202,6 +219,7 @@ export class Client implements SessionHost, AsyncDisposable {
     let resolved = resolveSessionConfig({ cwd: config.cwd ?? '/', ...config } as SessionConfig);
     const hooks = this.hooks.extend(config.hooks ?? []); // refuses bad hooks before any RPC
     this.assertOpen(method);
+    if (config.cwd !== undefined && this.spawnsCodex) await assertCwdDirectory(resolved.cwd);
     // The SessionStart hooks run for resumed and forked threads too (a block stops the RPC).
     const metadata = { method, threadId };
     ({ config: resolved } = await runPreSessionStart(hooks, resolved, { signal: options.signal, metadata }));
@@ -260,9 +278,23 @@ export class Client implements SessionHost, AsyncDisposable {
     }
   }
 
+  /** codex runs on this machine (not a remote server or a custom transport): its paths are ours. */
+  private get spawnsCodex(): boolean {
+    return this.config.remote === undefined && this.config.transport === undefined;
+  }
+
+  /** Fails at once, naming why, when the client was closed or codex is gone (no RPC is sent). */
   private assertOpen(what: string): void {
-    if (this.closing || this.runtime.lifecycle === 'closed') {
-      throw new CodexusError('CONNECTION_CLOSED', `${what}: the client is closed`);
+    if (this.closing) throw new CodexusError('CONNECTION_CLOSED', `${what}: the client is closed`);
+    if (this.runtime.lifecycle === 'closed') {
+      const info = this.runtime.connection.closeInfo ?? { reason: 'closed' };
+      throw new CodexusError(
+        'CONNECTION_CLOSED',
+        `${what}: the connection to codex is closed (${info.reason})`,
+        {
+          data: { ...info },
+        },
+      );
     }
   }
 }

@@ -16,7 +16,25 @@ describe('resolveSessionConfig', () => {
       approvalPolicy: 'never',
       sandbox: 'read-only',
       model: 'm',
+      config: { thread_unload_delay_secs: 0 },
     });
+  });
+
+  it('sends the unload delay in whole seconds (rounded up); the thread config wins', () => {
+    const params = (config: Partial<Parameters<typeof resolveSessionConfig>[0]>) =>
+      threadParams(resolveSessionConfig({ cwd: '/w', ...config })).config;
+    expect(params({ unloadDelayMs: 1_500 })).toEqual({ thread_unload_delay_secs: 2 });
+    expect(params({ unloadDelayMs: 3_000, config: { thread_unload_delay_secs: 7, x: 1 } })).toEqual({
+      thread_unload_delay_secs: 7,
+      x: 1,
+    });
+    for (const bad of [-1, Number.NaN, 1e12])
+      expect(() => resolveSessionConfig({ cwd: '/w', unloadDelayMs: bad })).toThrow(
+        expect.objectContaining({
+          code: 'VALIDATION_FAILED',
+          data: expect.objectContaining({ path: 'unloadDelayMs' }),
+        }),
+      );
   });
 
   it('refuses privileged sandboxes without privileged: true, and bad values', () => {

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { validationError } from '@codexus/core';
 import type { Hook } from '@codexus/plugin';
 import type { ApprovalHandler, TimeoutAction } from './approval-request.js';
@@ -39,10 +40,19 @@ export interface SessionConfig {
   hooks?: readonly Hook[];
   /** Extra thread config (`thread/start`'s `config`). */
   config?: Record<string, unknown>;
+  /**
+   * How long codex keeps the thread loaded once no connection listens to it any more (after
+   * `session.close()`, or when the connection drops), in ms; sent as the thread's
+   * `thread_unload_delay_secs` (rounded up to whole seconds). Default 0: a closed session frees the
+   * thread in codex at once (codex's own default is 60 s). `config.thread_unload_delay_secs` wins.
+   */
+  unloadDelayMs?: number;
 }
 
 export type ResolvedSessionConfig = SessionConfig &
-  Required<Pick<SessionConfig, 'approval' | 'sandbox' | 'effort' | 'timeoutMs' | 'privileged'>>;
+  Required<
+    Pick<SessionConfig, 'approval' | 'sandbox' | 'effort' | 'timeoutMs' | 'privileged' | 'unloadDelayMs'>
+  >;
 
 /**
  * Applies the safe defaults and validates a session config before any RPC: unknown enum values,
@@ -56,6 +66,7 @@ export function resolveSessionConfig(config: SessionConfig): ResolvedSessionConf
     effort: config.effort ?? SAFE_DEFAULTS.effort,
     timeoutMs: config.timeoutMs ?? SAFE_DEFAULTS.timeoutMs,
     privileged: config.privileged ?? SAFE_DEFAULTS.privileged,
+    unloadDelayMs: config.unloadDelayMs ?? SAFE_DEFAULTS.unloadDelayMs,
   };
   if (typeof resolved.cwd !== 'string' || !isAbsolute(resolved.cwd)) {
     throw validationError('cwd', `cwd must be an absolute path, got ${JSON.stringify(resolved.cwd)}`);
@@ -67,6 +78,17 @@ export function resolveSessionConfig(config: SessionConfig): ResolvedSessionConf
   if (resolved.inactivityTimeoutMs !== undefined)
     positive('inactivityTimeoutMs', resolved.inactivityTimeoutMs);
   if (resolved.approvalTimeoutMs !== undefined) positive('approvalTimeoutMs', resolved.approvalTimeoutMs);
+  if (
+    !(
+      typeof resolved.unloadDelayMs === 'number' &&
+      resolved.unloadDelayMs >= 0 &&
+      resolved.unloadDelayMs <= MAX_UNLOAD_DELAY_MS
+    )
+  )
+    throw validationError(
+      'unloadDelayMs',
+      `unloadDelayMs must be a number of ms from 0 to ${MAX_UNLOAD_DELAY_MS}`,
+    );
   assertPrivilege(resolved.sandbox, resolved.privileged);
   return resolved;
 }
@@ -95,9 +117,39 @@ export function threadParams(config: ResolvedSessionConfig): Record<string, unkn
   if (config.baseInstructions !== undefined) params.baseInstructions = config.baseInstructions;
   if (config.developerInstructions !== undefined) params.developerInstructions = config.developerInstructions;
   if (config.ephemeral !== undefined) params.ephemeral = config.ephemeral;
-  if (config.config !== undefined) params.config = config.config;
+  // The thread's unload delay goes with every start/resume/fork, so a closed session frees it.
+  params.config = { thread_unload_delay_secs: Math.ceil(config.unloadDelayMs / 1_000), ...config.config };
   return params;
 }
+
+/**
+ * Refuses a `cwd` that is not an existing directory on this machine (`VALIDATION_FAILED` naming the
+ * path), before any RPC: codex would start the thread anyway and every command in it would fail.
+ * Only for a codex that runs here: a remote server's paths are not ours to check.
+ */
+export async function assertCwdDirectory(cwd: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(cwd)).isDirectory();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw validationError(
+      'cwd',
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `cwd ${JSON.stringify(cwd)} does not exist`
+        : `cwd ${JSON.stringify(cwd)} cannot be read (${String(code ?? error)})`,
+      { cwd, reason: code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable' },
+    );
+  }
+  if (!isDirectory)
+    throw validationError('cwd', `cwd ${JSON.stringify(cwd)} is not a directory`, {
+      cwd,
+      reason: 'notDirectory',
+    });
+}
+
+/** codex refuses larger `thread_unload_delay_secs` values ("too large"); one day is plenty. */
+const MAX_UNLOAD_DELAY_MS = 86_400_000;
 
 function isAbsolute(path: string): boolean {
   return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\');

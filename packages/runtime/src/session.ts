@@ -32,6 +32,11 @@ export interface SessionHost {
   readonly hooks: HookEngine;
   turnFinished(outcome: { result: PromptRunResult; error?: CodexusError }): void;
   sessionClosed(session: Session): void;
+  /**
+   * Called once by `close()` after the turn ended: lets codex unload the thread (the Client sends
+   * `thread/unsubscribe`). Must not throw. Without it, the thread stays loaded.
+   */
+  releaseThread?(session: Session): Promise<void>;
 }
 
 /**
@@ -41,6 +46,7 @@ export interface SessionHost {
 export class Session implements ApprovalTarget, AsyncDisposable {
   private active: TurnStream | undefined;
   private closedFlag = false;
+  private closing: Promise<void> | undefined;
   private turnsRun = 0;
 
   constructor(
@@ -179,16 +185,22 @@ export class Session implements ApprovalTarget, AsyncDisposable {
     await this.active?.interrupt();
   }
 
-  /** Closes the session: a running turn is interrupted and awaited (bounded). Idempotent. */
+  /**
+   * Closes the session: a running turn is interrupted and awaited (bounded), then codex is told to
+   * unload the thread (`thread/unsubscribe`; see `unloadDelayMs`). Never throws; idempotent.
+   */
   async close(): Promise<void> {
-    if (this.closedFlag) return;
-    this.closedFlag = true;
-    const turn = this.active;
-    if (turn) {
-      await turn.interrupt().catch(() => {});
-      await turn.result.catch(() => {});
-    }
-    this.host.sessionClosed(this);
+    this.closing ??= (async () => {
+      this.closedFlag = true;
+      const turn = this.active;
+      if (turn) {
+        await turn.interrupt().catch(() => {});
+        await turn.result.catch(() => {});
+      }
+      this.host.sessionClosed(this);
+      await this.host.releaseThread?.(this);
+    })();
+    return this.closing;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -6,7 +6,7 @@ import {
   useSharedHarness,
 } from '@codexus/testkit';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { Client, type ClientConfig } from '../src/index.js';
+import { Client, type ClientConfig, type Logger } from '../src/index.js';
 
 /** A scripted model, a hermetic CODEX_HOME, a workspace and a connected Client (one codex process). */
 export type Harness = ScriptedHarness<Client>;
@@ -25,4 +25,31 @@ export function startHarness(
 /** {@link startHarness} shared by the tests of the enclosing `describe` (the testkit's `useSharedHarness`). */
 export function useHarness(...args: Parameters<typeof startHarness>): Harness {
   return useSharedHarness({ beforeAll, afterAll, beforeEach }, () => startHarness(...args));
+}
+
+/** A logger that keeps what it is told, for tests that check what was reported. */
+export function recordingLogger(): {
+  logger: Logger;
+  entries: { level: keyof Logger; message: string; fields: Record<string, unknown> }[];
+} {
+  const entries: { level: keyof Logger; message: string; fields: Record<string, unknown> }[] = [];
+  const at =
+    (level: keyof Logger) =>
+    (message: string, fields: Record<string, unknown> = {}): void => {
+      entries.push({ level, message, fields });
+    };
+  return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, entries };
+}
+
+/** Resolves when `check` returns true, polling every 20 ms; rejects after `timeoutMs`. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
