@@ -8,7 +8,7 @@ export {
   type PatchConflict,
   type PatchConflictKind,
 } from './artifact-conflict.js';
-export { artifactIdProblem, assertArtifactId, MAX_ARTIFACT_ID_LENGTH } from './artifact-id.js';
+export { artifactIdProblem, assertArtifactId, MAX_ARTIFACT_ID_BYTES } from './artifact-id.js';
 export {
   type ArtifactBinding,
   ArtifactSessionManager,

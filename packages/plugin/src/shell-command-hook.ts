@@ -36,7 +36,8 @@ export interface ShellCommandHookOptions<P extends PrePhase | PostPhase> {
 /**
  * Runs an external command as a hook: the context goes to its stdin as one JSON document, and it
  * answers through its exit code and stdout. The command runs in its own process group; a timeout or
- * an abort kills the group and the run fails with a `timeout` issue.
+ * an abort kills the group and the run fails with a `timeout` issue. When the command exits, the
+ * group is killed as well: nothing it started in the background outlives the hook.
  */
 abstract class ShellCommand<P extends PrePhase | PostPhase> {
   readonly name: string;

@@ -56,6 +56,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The process whose pid a fixture wrote to `pidFile` is gone, or goes within a bounded wait (2 s). */
+async function expectGone(pidFile: string): Promise<void> {
+  const pid = Number(await readFile(pidFile, 'utf8'));
+  expect(pid).toBeGreaterThan(0);
+  const until = Date.now() + 2_000;
+  while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  expect(alive(pid), `pid ${pid} still running`).toBe(false);
+}
+
 describe('ShellCommandHook (a real script)', () => {
   it('exit 0 without output continues', async () => {
     await expect(pre('continue').run(ctx(), { signal: signal() })).resolves.toEqual({ type: 'continue' });
@@ -117,11 +126,7 @@ describe('ShellCommandHook (a real script)', () => {
     const error = await failure(hook.run(ctx(), { signal: signal() }));
     expect(error.issueClass).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(3_000);
-    const pid = Number(await readFile(pidFile, 'utf8'));
-    expect(pid).toBeGreaterThan(0);
-    const deadline = Date.now() + 2_000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(alive(pid)).toBe(false);
+    await expectGone(pidFile);
   });
 
   it('an abort from the caller kills the command too', async () => {
@@ -137,10 +142,45 @@ describe('ShellCommandHook (a real script)', () => {
     }
     controller.abort();
     expect((await run).issueClass).toBe('timeout');
-    const pid = Number(await readFile(pidFile, 'utf8'));
-    const until = Date.now() + 2_000;
-    while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    expect(alive(pid)).toBe(false);
+    await expectGone(pidFile);
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('ShellCommandHook leaves nothing running after it exits', () => {
+  /** `sh -c <script> sh <pidFile>`: the script starts a background process and writes its pid. */
+  const backgrounding = (script: string, pidFile: string) =>
+    new ShellCommandHook({
+      name: 'backgrounder',
+      phases: ['PreTurn'],
+      argv: ['/bin/sh', '-c', script, 'sh', pidFile],
+      inheritEnv: ['PATH'],
+    });
+
+  it.each([
+    { name: 'stdout', label: 'that keeps stdout open (`sleep 30 &`)', command: 'sleep 30 & echo $! > "$1"' },
+    {
+      name: 'quiet',
+      label: 'with its own stdio (`sleep 30 >/dev/null &`)',
+      command: 'sleep 30 >/dev/null 2>&1 </dev/null & echo $! > "$1"; echo \'{"type":"continue"}\'',
+    },
+  ])('kills a background process $label once the hook exited, and answers', async ({ name, command }) => {
+    const pidFile = join(dir, `background-${name}.pid`);
+    await expect(backgrounding(command, pidFile).run(ctx(), { signal: signal() })).resolves.toEqual({
+      type: 'continue',
+    });
+    await expectGone(pidFile);
+  });
+
+  it('does not wait for a process that left the group and holds stdout: the answer comes on exit', async () => {
+    const pidFile = join(dir, 'escaped.pid');
+    const hook = pre('escape', { argv: [process.execPath, script, 'escape', pidFile], timeoutMs: 10_000 });
+    try {
+      // Before the hook's own timeout: a stuck pipe is not waited on past a short bound.
+      await expect(hook.run(ctx(), { signal: signal() })).resolves.toEqual({ type: 'continue' });
+    } finally {
+      const pid = Number(await readFile(pidFile, 'utf8').catch(() => '0'));
+      if (pid > 0) process.kill(pid, 'SIGKILL');
+    }
   });
 });
 

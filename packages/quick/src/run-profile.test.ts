@@ -46,6 +46,7 @@ describe('resolveRunProfile', () => {
       sandbox: 'workspace-write',
       timeoutMs: 5_000,
       privileged: false,
+      unloadDelayMs: 0,
       developerInstructions: 'Be brief.',
       approvalHandler,
     });

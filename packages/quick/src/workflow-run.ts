@@ -25,7 +25,11 @@ export class WorkflowRun implements AsyncIterable<PromptRunEvent>, AsyncDisposab
         (error: unknown) => finish(undefined, error),
       ),
     );
-    // Callers who only iterate must not see an unhandled rejection; awaiting `result` still throws.
+    // A run that fails before its turn starts (a PreRun block, a refused `output` schema) rejects
+    // both promises with the same error. It surfaces once, through `result` (or the iterator, which
+    // awaits `turn`); neither promise may be left as an unhandled rejection: callers who only await
+    // `result` never touch `turn`, and callers who only iterate never touch `result`.
+    this.turn.catch(() => {});
     this.result.catch(() => {});
   }
 

@@ -5,6 +5,7 @@
 import { CodexusError } from '@codexus/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArtifactConflictError } from '../artifact-conflict.js';
+import { artifactIdProblem } from '../artifact-id.js';
 import type { ArtifactStore, SaveMeta } from '../artifact-store.js';
 import { computeRevision } from '../revision.js';
 
@@ -28,6 +29,30 @@ export const UNSAFE_ARTIFACT_IDS: readonly string[] = [
   '/absolute',
   'C:\\windows',
   'nul\0byte',
+];
+
+/**
+ * Ids at the edges of the id rule (`artifactIdProblem`), valid and invalid: every store must accept
+ * exactly the ones the rule accepts (and refuse the others with `VALIDATION_FAILED`), so an id that
+ * works in one store works in every store.
+ */
+export const EDGE_ARTIFACT_IDS: readonly string[] = [
+  '..foo',
+  '...',
+  'x..',
+  '.hidden',
+  '.tmp-like',
+  ' spaced ',
+  'ü',
+  'é'.repeat(100), // 200 UTF-8 bytes: the longest id
+  'é'.repeat(101), // 202 UTF-8 bytes
+  'ü'.repeat(200), // 200 characters, 400 bytes: longer than a file name may be
+  'x'.repeat(200),
+  'x'.repeat(201),
+  '🚀'.repeat(50), // 200 bytes in 50 code points
+  '\ud800', // a lone surrogate: no UTF-8 spelling
+  'a\udc00b',
+  ...UNSAFE_ARTIFACT_IDS,
 ];
 
 /**
@@ -237,6 +262,28 @@ export function runArtifactStoreConformance(
       expect(await store.loadText('a')).toBe('A');
       expect(await store.loadText('b')).toBe('B');
       expect(await store.loadRevision('a', computeRevision('B'))).toBeUndefined();
+    });
+
+    it('accepts exactly the ids the shared id rule accepts, and refuses the rest before storing', async () => {
+      const store = await fresh();
+      for (const id of EDGE_ARTIFACT_IDS) {
+        const label = JSON.stringify(id);
+        const valid = artifactIdProblem(id) === undefined;
+        const saved = await store.saveText(id, `text of ${label}`).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (valid) {
+          expect(saved, label).toBeUndefined();
+          expect(await store.loadText(id), label).toBe(`text of ${label}`);
+          expect((await store.listRevisions(id)).length, label).toBe(1);
+        } else {
+          expect(CodexusError.is(saved, 'VALIDATION_FAILED'), `${label}: ${String(saved)}`).toBe(true);
+          await expect(store.loadText(id), label).rejects.toSatisfy((e) =>
+            CodexusError.is(e, 'VALIDATION_FAILED'),
+          );
+        }
+      }
     });
 
     it('refuses ids that would escape the root, in every method', async () => {

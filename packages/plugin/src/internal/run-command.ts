@@ -26,12 +26,17 @@ export type RunCommandOutcome =
   | { type: 'spawnFailed'; error: Error };
 
 const STDERR_MAX_BYTES = 64 * 1024;
-/** After a kill, how long we wait for the pipes to close before we stop waiting. */
+/**
+ * After a kill, or after the command exited, how long we wait for its pipes to close before we stop
+ * waiting (a process that left the group can hold them open for as long as it likes).
+ */
 const CLOSE_AFTER_KILL_MS = 1_000;
 
 /**
  * Runs one command without a shell, in its own process group, so that a timeout or an abort kills it
- * and everything it started (`kill(-pid)`). Never rejects.
+ * and everything it started (`kill(-pid)`). When the command exits, whatever it left running in its
+ * group (`sleep 30 &`) is killed the same way: nothing outlives the hook. The answer is the output
+ * read until the pipes close, which is bounded by {@link CLOSE_AFTER_KILL_MS} after the exit. Never rejects.
  */
 export function runCommand(options: RunCommandOptions): Promise<RunCommandOutcome> {
   const { argv, env, cwd, timeoutMs, signal, maxOutputBytes } = options;
@@ -56,13 +61,33 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandOutcom
       for (const cleanup of cleanups.splice(0)) cleanup();
       resolve(outcome);
     };
-    const stop = (why: 'timeout' | 'aborted'): void => {
-      if (stopped || settled) return;
-      stopped = why;
-      killGroup(child.pid, detached, () => child.kill('SIGKILL'));
-      const fallback = setTimeout(() => settle({ type: why, stderr: stderr.text() }), CLOSE_AFTER_KILL_MS);
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    const outcome = (): RunCommandOutcome =>
+      stopped
+        ? { type: stopped, stderr: stderr.text() }
+        : {
+            type: 'exited',
+            code: exit?.code ?? null,
+            signal: exit?.signal ?? null,
+            stdout: stdout.text(),
+            stderr: stderr.text(),
+            stdoutTruncated: stdout.truncated,
+          };
+    /** Settles with what was read so far if the pipes are still open after the bound. */
+    const closeWithin = (ms: number): void => {
+      const fallback = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        settle(outcome());
+      }, ms);
       fallback.unref();
       cleanups.push(() => clearTimeout(fallback));
+    };
+    const stop = (why: 'timeout' | 'aborted'): void => {
+      if (stopped || settled || exit) return;
+      stopped = why;
+      killGroup(child.pid, detached, () => child.kill('SIGKILL'));
+      closeWithin(CLOSE_AFTER_KILL_MS);
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
     timer.unref();
@@ -76,17 +101,17 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandOutcom
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stdin.on('error', () => {}); // a command that does not read its stdin (EPIPE) is fine
     child.on('error', (error) => settle({ type: 'spawnFailed', error }));
+    child.on('exit', (code, exitSignal) => {
+      exit = { code, signal: exitSignal };
+      if (settled) return;
+      // The command is done: end what it left behind in its group (a background job holding the
+      // pipes open would otherwise keep us waiting, and outlive the hook). Nothing to kill on Windows.
+      if (detached) killGroup(child.pid, detached, () => {});
+      if (!stopped) closeWithin(CLOSE_AFTER_KILL_MS);
+    });
     child.on('close', (code, exitSignal) => {
-      if (stopped) settle({ type: stopped, stderr: stderr.text() });
-      else
-        settle({
-          type: 'exited',
-          code,
-          signal: exitSignal,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          stdoutTruncated: stdout.truncated,
-        });
+      exit ??= { code, signal: exitSignal };
+      settle(outcome());
     });
     child.stdin.end(options.input);
   });
