@@ -1,23 +1,28 @@
 import {
   createJSONRPCErrorResponse,
   createJSONRPCRequest,
+  createJSONRPCSuccessResponse,
   JSONRPCClient,
   type JSONRPCErrorResponse,
   type JSONRPCID,
   type JSONRPCResponse,
 } from 'json-rpc-2.0';
-import { AsyncQueue } from './async-queue.js';
 import { backoffDelay, DEFAULT_OVERLOAD_RETRY, type RetryPolicy } from './backoff.js';
 import { type Disposable, toDisposable } from './disposable.js';
 import { Emitter } from './emitter.js';
 import { CodexRpcError, CodexusError } from './errors.js';
+import { classifyInbound, type InboundMessage } from './inbound-message.js';
 import { type Logger, silentLogger, type WireTrace } from './logger.js';
+import { stringifyWithRawId } from './lossless-id.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from './metrics.js';
-import type { RequestOptions } from './request-options.js';
+import { callScope, type RequestOptions } from './request-options.js';
+import { type ServerRequest, type ServerRequestHandler, ServerRequests } from './server-requests.js';
 import { delay, within } from './timing.js';
 import type { Transport, TransportCloseInfo } from './transport.js';
 
 export type ConnectionState = 'starting' | 'ready' | 'closing' | 'closed';
+
+export type { ServerRequest, ServerRequestHandler } from './server-requests.js';
 
 /** A JSON-RPC request id. */
 export type RequestId = JSONRPCID;
@@ -30,26 +35,13 @@ export interface ServerNotification {
   receivedAtMs: number;
 }
 
-/** A request from the server. Answer it exactly once with `respond` or `respondError`. */
-export interface ServerRequest {
-  /** The server's own id (codex numbers them from 0; they overlap with ours). */
-  id: RequestId;
-  method: string;
-  params: unknown;
-  receivedAtMs: number;
-  readonly answered: boolean;
-  respond(result: unknown): Promise<void>;
-  respondError(error: { code: number; message: string; data?: unknown }): Promise<void>;
-}
-
 export type NotificationListener = (notification: ServerNotification) => void;
-export type ServerRequestHandler = (request: ServerRequest) => void;
 
 export interface ConnectionOptions {
   logger?: Logger;
   /** Opt-in wire trace: every line in and out. */
   trace?: WireTrace;
-  /** Default timeout for requests that pass none. Default 60 000 ms; 0 disables. */
+  /** Default timeout for requests that pass none (bounds the whole call). Default 60 000 ms; 0 disables. */
   requestTimeoutMs?: number;
   /** Retry policy for `-32001` overload answers. */
   overloadRetry?: RetryPolicy;
@@ -73,9 +65,7 @@ export class Connection implements AsyncDisposable {
   private readonly pending = new Map<JSONRPCID, Pending>();
   private readonly notifications: Emitter<ServerNotification>;
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
-  private serverRequestHandler: ServerRequestHandler | undefined;
-  private readonly serverRequestQueue = new AsyncQueue<ServerRequest>();
-  private readonly openServerRequests = new Map<string, ServerRequest>();
+  private readonly serverRequestRouter: ServerRequests;
   private closeInfoValue: TransportCloseInfo | undefined;
   private readonly closedPromise: Promise<TransportCloseInfo>;
   private resolveClosed!: (info: TransportCloseInfo) => void;
@@ -87,6 +77,9 @@ export class Connection implements AsyncDisposable {
   ) {
     this.logger = options.logger ?? silentLogger;
     this.notifications = new Emitter(this.logger);
+    this.serverRequestRouter = new ServerRequests(this.logger, (message, rawId) =>
+      this.write(message, rawId),
+    );
     this.rpc = new JSONRPCClient((payload: Record<string, unknown>) => this.write(payload));
     this.closedPromise = new Promise((resolve) => {
       this.resolveClosed = resolve;
@@ -140,44 +133,46 @@ export class Connection implements AsyncDisposable {
 
   /**
    * Sends a request and resolves with its result. Rejects with `CodexRpcError` (server error),
-   * `REQUEST_TIMEOUT`, `ABORTED` or `CONNECTION_CLOSED`. Overload answers are retried with backoff.
+   * `REQUEST_TIMEOUT` (`timeoutMs`, for the whole call), `ABORTED` (the caller's signal, its reason as
+   * cause), `PROTOCOL_VIOLATION` (a malformed answer) or `CONNECTION_CLOSED`. Overload answers are
+   * retried with backoff.
    */
   async request<R = unknown>(method: string, params?: unknown, options: RequestOptions = {}): Promise<R> {
+    const scope = callScope(method, options, this.options.requestTimeoutMs ?? 60_000);
     const policy = this.options.overloadRetry ?? DEFAULT_OVERLOAD_RETRY;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return (await this.requestOnce(method, params, options)) as R;
-      } catch (error) {
-        if (!(CodexRpcError.isInstance(error) && error.isOverloaded()) || attempt >= policy.maxRetries)
-          throw error;
-        this.metricsRecorder.overloadRetries++;
-        const wait = backoffDelay(attempt, policy);
-        this.logger.debug('server overloaded; retrying', { method, attempt: attempt + 1, delayMs: wait });
-        await delay(wait, options.signal).catch(() => {
-          throw abortError(method, options.signal);
-        });
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return (await this.requestOnce(method, params, scope.signal)) as R;
+        } catch (error) {
+          if (!(CodexRpcError.isInstance(error) && error.isOverloaded()) || attempt >= policy.maxRetries)
+            throw error;
+          this.metricsRecorder.overloadRetries++;
+          const wait = backoffDelay(attempt, policy);
+          this.logger.debug('server overloaded; retrying', { method, attempt: attempt + 1, delayMs: wait });
+          await delay(wait, scope.signal);
+        }
       }
+    } finally {
+      scope.dispose();
     }
   }
 
-  private requestOnce(method: string, params: unknown, options: RequestOptions): Promise<unknown> {
+  /** One attempt. `signal`'s reason is the typed error (`ABORTED` or `REQUEST_TIMEOUT`) to fail with. */
+  private requestOnce(method: string, params: unknown, signal: AbortSignal): Promise<unknown> {
     const closed = this.ensureOpen(method);
     if (closed) return Promise.reject(closed);
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(abortError(method, signal));
-    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 60_000;
+    if (signal.aborted) return Promise.reject(signal.reason);
     const id = this.nextId++;
     const startedAt = performance.now();
     this.metricsRecorder.requests++;
     return new Promise((resolve, reject) => {
       let settled = false;
-      let timer: NodeJS.Timeout | undefined;
       const settle = (fn: () => void): void => {
         if (settled) return;
         settled = true;
         this.pending.delete(id);
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', onAbort);
         fn();
       };
       // Settles our side now and removes the library's entry, so a late answer is ignored.
@@ -185,20 +180,8 @@ export class Connection implements AsyncDisposable {
         settle(() => reject(error));
         this.rpc.receive(createJSONRPCErrorResponse(id, 0, 'settled locally'));
       };
-      const onAbort = (): void => failLocally(abortError(method, signal));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-        timer = setTimeout(
-          () =>
-            failLocally(
-              new CodexusError('REQUEST_TIMEOUT', `${method}: no answer within ${timeoutMs} ms`, {
-                data: { method, timeoutMs },
-              }),
-            ),
-          timeoutMs,
-        );
-        timer.unref?.();
-      }
+      const onAbort = (): void => failLocally(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, { method, fail: failLocally });
       this.rpc.requestAdvanced(createJSONRPCRequest(id, method, params)).then(
         (response: JSONRPCResponse) => {
@@ -207,7 +190,8 @@ export class Connection implements AsyncDisposable {
           if ('error' in response && response.error) {
             this.metricsRecorder.errors++;
             const { code, message, data } = (response as JSONRPCErrorResponse).error;
-            settle(() => reject(new CodexRpcError(method, code, message, data)));
+            const error = new CodexRpcError(method, code, message, data);
+            settle(() => reject(error));
           } else {
             settle(() => resolve(response.result));
           }
@@ -234,39 +218,35 @@ export class Connection implements AsyncDisposable {
    * that arrived while no handler was set are delivered to it first. Dispose to go back to queueing.
    */
   setServerRequestHandler(handler: ServerRequestHandler): Disposable {
-    this.serverRequestHandler = handler;
-    for (const queued of this.serverRequestQueue.take(() => true)) this.dispatchServerRequest(queued);
-    return toDisposable(() => {
-      if (this.serverRequestHandler === handler) this.serverRequestHandler = undefined;
-    });
+    return this.serverRequestRouter.setHandler(handler);
   }
 
   /** Server requests that arrived while no handler was set, as an async iterable (drains the queue). */
   serverRequests(): AsyncIterable<ServerRequest> {
-    return this.serverRequestQueue;
+    return this.serverRequestRouter.queued();
   }
 
   /** Server requests not yet answered. */
   pendingServerRequests(): ServerRequest[] {
-    return [...this.openServerRequests.values()];
+    return this.serverRequestRouter.pending();
   }
 
   /** Answers a server request by id. */
   async respond(id: RequestId, result: unknown): Promise<void> {
-    const request = this.openServerRequests.get(keyOf(id));
+    const request = this.serverRequestRouter.find(id);
     if (request) return request.respond(result);
     await this.write({ id, result });
   }
 
   /** Answers a server request by id with an error. */
   async respondError(id: RequestId, error: { code: number; message: string; data?: unknown }): Promise<void> {
-    const request = this.openServerRequests.get(keyOf(id));
+    const request = this.serverRequestRouter.find(id);
     if (request) return request.respondError(error);
     await this.write({ id, error });
   }
 
   metrics(): ConnectionMetricsSnapshot {
-    return this.metricsRecorder.snapshot(this.pending.size, this.openServerRequests.size);
+    return this.metricsRecorder.snapshot(this.pending.size, this.serverRequestRouter.size);
   }
 
   /** Closes the transport (graceful ladder) and settles everything pending. Idempotent. */
@@ -288,10 +268,11 @@ export class Connection implements AsyncDisposable {
     return undefined;
   }
 
-  private async write(message: Record<string, unknown>): Promise<void> {
+  /** Writes one message; `rawId` (exact number text) replaces the `id` member when given. */
+  private async write(message: Record<string, unknown>, rawId?: string): Promise<void> {
     // codex never sends the `jsonrpc` member; we write messages the way it writes them.
     const { jsonrpc: _omit, ...wire } = message;
-    const text = JSON.stringify(wire);
+    const text = rawId === undefined ? JSON.stringify(wire) : stringifyWithRawId(wire, rawId);
     this.metricsRecorder.bytesOut += Buffer.byteLength(text) + 1;
     this.options.trace?.({ direction: 'out', text, atMs: Date.now() });
     try {
@@ -312,90 +293,69 @@ export class Connection implements AsyncDisposable {
 
   private receive(text: string): void {
     this.options.trace?.({ direction: 'in', text, atMs: Date.now() });
-    let message: unknown;
-    try {
-      message = JSON.parse(text);
-    } catch (error) {
-      this.metricsRecorder.droppedLines++;
-      this.logger.warn('dropped a non-JSON line from the server', {
-        preview: text.slice(0, 200),
-        error: String(error),
-      });
-      return;
+    const message = classifyInbound(text);
+    switch (message.kind) {
+      case 'request':
+        this.metricsRecorder.serverRequests++;
+        this.serverRequestRouter.accept(message.id, message.rawId, message.method, message.params);
+        return;
+      case 'notification':
+        this.onNotification(message);
+        return;
+      case 'result':
+        this.metricsRecorder.responses++;
+        this.rpc.receive(createJSONRPCSuccessResponse(message.id, message.result));
+        return;
+      case 'error':
+        this.metricsRecorder.responses++;
+        this.rpc.receive({ jsonrpc: '2.0', id: message.id, error: message.error });
+        return;
+      case 'malformedResponse':
+        this.onMalformedResponse(text, message);
+        return;
+      case 'dropped':
+        this.metricsRecorder.droppedLines++;
+        this.logger.warn(`dropped an inbound message: ${message.problem}`, { preview: text.slice(0, 200) });
     }
-    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-      this.metricsRecorder.droppedLines++;
-      this.logger.warn('dropped a message that is not a JSON object', { preview: text.slice(0, 200) });
-      return;
-    }
-    const msg = message as Record<string, unknown>;
-    const hasId = 'id' in msg && msg.id !== undefined && msg.id !== null;
-    if (typeof msg.method === 'string') {
-      if (hasId) this.onServerRequest(msg.id as JSONRPCID, msg.method, msg.params);
-      else this.onNotification(msg);
-      return;
-    }
-    if (hasId && ('result' in msg || 'error' in msg)) {
-      this.metricsRecorder.responses++;
-      // The library wants the `jsonrpc` member that codex leaves out.
-      this.rpc.receive({ jsonrpc: '2.0', ...msg } as unknown as JSONRPCResponse);
-      return;
-    }
-    this.metricsRecorder.droppedLines++;
-    this.logger.warn('dropped a message of unknown shape', { preview: text.slice(0, 200) });
   }
 
-  private onNotification(msg: Record<string, unknown>): void {
-    const method = msg.method as string;
+  /** Fails the request a malformed response answers (it would never settle otherwise). */
+  private onMalformedResponse(
+    text: string,
+    { id, problem, value }: Extract<InboundMessage, { kind: 'malformedResponse' }>,
+  ): void {
+    const pending = typeof id === 'number' ? this.pending.get(id) : undefined;
+    this.logger.warn(`malformed response from the server: ${problem}`, { preview: text.slice(0, 200) });
+    if (!pending) {
+      this.metricsRecorder.droppedLines++;
+      return;
+    }
+    this.metricsRecorder.responses++;
+    this.metricsRecorder.errors++;
+    pending.fail(
+      new CodexusError(
+        'PROTOCOL_VIOLATION',
+        `${pending.method}: malformed response from the server: ${problem}`,
+        {
+          data: { method: pending.method, line: text, response: value },
+        },
+      ),
+    );
+  }
+
+  private onNotification({
+    method,
+    params,
+    emittedAtMs,
+  }: Extract<InboundMessage, { kind: 'notification' }>): void {
     this.metricsRecorder.recordNotification(method);
     const notification: ServerNotification = {
       method,
-      params: msg.params,
-      receivedAtMs: Date.now(),
-      ...(typeof msg.emittedAtMs === 'number' ? { emittedAtMs: msg.emittedAtMs } : {}),
-    };
-    this.notifications.emit(method, notification);
-  }
-
-  private onServerRequest(id: JSONRPCID, method: string, params: unknown): void {
-    this.metricsRecorder.serverRequests++;
-    let answered = false;
-    const answer = async (payload: Record<string, unknown>): Promise<void> => {
-      if (answered)
-        throw new CodexusError('PROTOCOL_VIOLATION', `server request ${method} (${id}) was already answered`);
-      answered = true;
-      this.openServerRequests.delete(keyOf(id));
-      await this.write({ id, ...payload });
-    };
-    const request: ServerRequest = {
-      id,
-      method,
       params,
       receivedAtMs: Date.now(),
-      get answered() {
-        return answered;
-      },
-      respond: (result) => answer({ result: result ?? {} }),
-      respondError: (error) => answer({ error }),
+      ...(emittedAtMs === undefined ? {} : { emittedAtMs }),
     };
-    this.openServerRequests.set(keyOf(id), request);
-    this.dispatchServerRequest(request);
-  }
-
-  private dispatchServerRequest(request: ServerRequest): void {
-    const handler = this.serverRequestHandler;
-    if (!handler) {
-      this.serverRequestQueue.push(request);
-      return;
-    }
-    try {
-      handler(request);
-    } catch (error) {
-      this.logger.error('the server request handler threw; the request stays unanswered', {
-        method: request.method,
-        error: String(error),
-      });
-    }
+    this.notifications.emit(method, notification);
   }
 
   /** The one teardown path: every pending request and stream is settled once, with the cause. */
@@ -405,8 +365,7 @@ export class Connection implements AsyncDisposable {
     this.setState('closed');
     for (const [, pending] of [...this.pending]) pending.fail(closedError(pending.method, info));
     this.rpc.rejectAllPendingRequests(info.reason);
-    this.openServerRequests.clear();
-    this.serverRequestQueue.fail(closedError('serverRequests', info));
+    this.serverRequestRouter.close(closedError('serverRequests', info));
     this.resolveClosed(info);
   }
 
@@ -426,18 +385,10 @@ export class Connection implements AsyncDisposable {
 /** How long a failed write waits for the transport to report why it closed. */
 const CLOSE_REPORT_WAIT_MS = 200;
 
-function keyOf(id: JSONRPCID): string {
-  return `${typeof id}:${String(id)}`;
-}
-
 function closedError(method: string, info: TransportCloseInfo): CodexusError {
   const tail = info.stderrTail ? `\n--- codex stderr (tail) ---\n${info.stderrTail.slice(-2_000)}` : '';
   return new CodexusError('CONNECTION_CLOSED', `${method}: connection closed (${info.reason})${tail}`, {
     cause: info.error,
     data: { ...info },
   });
-}
-
-function abortError(method: string, signal: AbortSignal | undefined): CodexusError {
-  return new CodexusError('ABORTED', `${method}: aborted`, { cause: signal?.reason });
 }

@@ -27,6 +27,14 @@ describe('errors', () => {
     expect(err.isMethodNotFound()).toBe(true);
   });
 
+  it('builds from a message that is not a string (a malformed wire error) without throwing', () => {
+    for (const message of [undefined, null, 42]) {
+      const err = new CodexRpcError('m', -32600, message as unknown as string);
+      expect([message, err.rawMessage, err.kind]).toEqual([message, String(message), 'other']);
+      expect(err.message).toBe(`m: ${String(message)} (code -32600)`);
+    }
+  });
+
   it('recognises instances across realms by a global symbol', () => {
     const err = new CodexusError('ABORTED', 'x', { cause: 'why', data: { a: 1 } });
     const foreign = Object.assign(Object.create(null), {

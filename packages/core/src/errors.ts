@@ -110,8 +110,10 @@ export class CodexRpcError extends Error {
     data?: unknown,
     options: { cause?: unknown } = {},
   ) {
+    // Never throws, whatever it is given: it is built while a response is being settled.
+    const text = typeof message === 'string' ? message : String(message);
     super(
-      `${method}: ${truncate(message, 300)} (code ${code})`,
+      `${method}: ${truncate(text, 300)} (code ${code})`,
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.name = 'CodexRpcError';
@@ -119,8 +121,8 @@ export class CodexRpcError extends Error {
     this.method = method;
     this.code = code;
     this.data = data;
-    this.kind = classifyRpcError(code, message);
-    this.rawMessage = message;
+    this.kind = classifyRpcError(code, text);
+    this.rawMessage = text;
   }
 
   /** The server's message, verbatim. */

@@ -1,13 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect as connectSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { catchesSignal } from './catches-signal.js';
 import { type CodexProcessOptions, codexCommand } from './connect.js';
 import { CodexusError } from './errors.js';
+import { onProcessExit } from './exit-cleanup.js';
 import { type Logger, silentLogger } from './logger.js';
+import { ProcessWatchdog } from './process-watchdog.js';
 import type { RemoteJwtOptions, RemoteOptions } from './remote-config.js';
 import { TailBuffer } from './tail-buffer.js';
 import { delay } from './timing.js';
@@ -43,6 +45,8 @@ export interface LaunchAppServerOptions
 }
 
 const READY_POLL_MS = 25;
+const HANDLER_POLL_MS = 2;
+const HANDLER_WAIT_MS = 2_000;
 const LISTENING_LINE = /listening on: (ws:\/\/\S+)/;
 
 /**
@@ -58,20 +62,20 @@ export class LaunchedAppServer implements AsyncDisposable {
   readonly remote: RemoteOptions;
   /** Resolves when the server process has exited. */
   readonly exited: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
-  readonly #child: ChildProcess;
+  readonly #child: ProcessWatchdog;
   readonly #stderr: TailBuffer;
   readonly #dir: string;
   readonly #token: string | undefined;
   readonly #jwt: RemoteJwtOptions | undefined;
   readonly #graceMs: number;
   #closing: Promise<void> | undefined;
+  #unregister: (() => void) | undefined;
 
   /** @internal use {@link launchAppServer} */
   constructor(init: {
     url: string;
     auth: AppServerAuth;
-    child: ChildProcess;
-    exited: LaunchedAppServer['exited'];
+    child: ProcessWatchdog;
     stderr: TailBuffer;
     dir: string;
     secret?: { token?: string; tokenFile?: string; jwt?: RemoteJwtOptions };
@@ -79,7 +83,7 @@ export class LaunchedAppServer implements AsyncDisposable {
   }) {
     this.url = init.url;
     this.auth = init.auth;
-    this.exited = init.exited;
+    this.exited = init.child.exited;
     this.#child = init.child;
     this.#stderr = init.stderr;
     this.#dir = init.dir;
@@ -112,14 +116,14 @@ export class LaunchedAppServer implements AsyncDisposable {
 
   /** Sends a signal without cleaning up (e.g. to test a crash); `close()` still cleans up. */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    this.#child.kill(signal);
+    this.#child.signal(signal);
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after the grace time) and deletes its secrets. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await stopProcess(this.#child, this.exited, this.#graceMs);
-      live.delete(this.#cleanupSync);
+      await this.#child.stop(this.#graceMs);
+      this.#unregister?.();
       await rm(this.#dir, { recursive: true, force: true });
     })();
     return this.#closing;
@@ -129,26 +133,19 @@ export class LaunchedAppServer implements AsyncDisposable {
     await this.close();
   }
 
-  /** @internal the exit hook: no server or secret outlives the program, even without close(). */
-  readonly #cleanupSync = (): void => {
-    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
-    rmSync(this.#dir, { recursive: true, force: true });
-  };
-
-  /** @internal */
+  /**
+   * @internal No server or secret outlives the program, even without close(): on exit, and on a
+   * SIGINT/SIGTERM/SIGHUP the program does not handle itself (see exit-cleanup.ts), the server is
+   * killed and its directory removed at once; if the program dies without running any code
+   * (SIGKILL), the watchdog does it.
+   */
   registerExitCleanup(): void {
-    live.add(this.#cleanupSync);
-    if (!exitHookInstalled) {
-      exitHookInstalled = true;
-      process.once('exit', () => {
-        for (const cleanup of live) cleanup();
-      });
-    }
+    this.#unregister = onProcessExit(() => {
+      this.#child.killSync();
+      rmSync(this.#dir, { recursive: true, force: true });
+    });
   }
 }
-
-const live = new Set<() => void>();
-let exitHookInstalled = false;
 
 /**
  * Starts a local `codex app-server --listen ws://...` with a freshly generated secret written to a
@@ -176,8 +173,7 @@ export async function launchAppServer(options: LaunchAppServerOptions = {}): Pro
   const dir = await mkdtemp(join(tmpdir(), 'codexus-app-server-'));
   const socketPath = target.kind === 'unix' ? (target.path ?? join(dir, 'app-server.sock')) : undefined;
   const listen = target.kind === 'ws' ? target.listen : `unix://${socketPath}`;
-  let child: ChildProcess | undefined;
-  let exited: LaunchedAppServer['exited'] | undefined;
+  let child: ProcessWatchdog | undefined;
   try {
     const secret = await writeSecret(dir, auth, options);
     const { command, args, env } = codexCommand({
@@ -185,28 +181,13 @@ export async function launchAppServer(options: LaunchAppServerOptions = {}): Pro
       args: [...(options.args ?? []), '--listen', listen, ...secret.args],
     });
     const stderr = new TailBuffer(8 * 1024);
-    child = spawn(command, args, { env, cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    const started = child;
-    exited = new Promise((resolve) =>
-      started.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
-    );
-    // `on`, not `once`: an unhandled later 'error' (e.g. a failed kill) would crash the host.
-    const spawnFailed = new Promise<never>((_, reject) =>
-      started.on('error', (error) =>
-        reject(
-          new CodexusError('SPAWN_FAILED', `could not start ${command}: ${error.message}`, {
-            cause: error,
-            data: { command },
-          }),
-        ),
-      ),
-    );
-    spawnFailed.catch(() => {});
+    const graceMs = options.shutdownGraceMs ?? 2_000;
+    // Through a watchdog that stops codex and removes `dir` when this process dies, however it dies.
+    const started = new ProcessWatchdog({ command, args, env, cwd: options.cwd, dir, graceMs });
+    child = started;
     const url = await waitUntilReady({
       socketPath,
       child: started,
-      exited,
-      spawnFailed,
       stderr,
       logger,
       timeoutMs,
@@ -216,17 +197,16 @@ export async function launchAppServer(options: LaunchAppServerOptions = {}): Pro
       url,
       auth,
       child: started,
-      exited,
       stderr,
       dir,
       secret: secret.remote,
-      graceMs: options.shutdownGraceMs ?? 2_000,
+      graceMs,
     });
     server.registerExitCleanup();
     logger.debug('app-server launched', { url, auth, pid: started.pid });
     return server;
   } catch (error) {
-    if (child && exited) await stopProcess(child, exited, 0);
+    if (child) await child.stop(0);
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -308,9 +288,7 @@ async function writeSecret(
  */
 async function waitUntilReady(args: {
   socketPath: string | undefined;
-  child: ChildProcess;
-  exited: LaunchedAppServer['exited'];
-  spawnFailed: Promise<never>;
+  child: ProcessWatchdog;
   stderr: TailBuffer;
   logger: Logger;
   timeoutMs: number;
@@ -333,7 +311,7 @@ async function waitUntilReady(args: {
     if (stop.aborted) reject(failure());
     stop.addEventListener('abort', () => reject(failure()), { once: true });
   });
-  const died = args.exited.then(({ exitCode, signal: killedBy }) => {
+  const died = child.exited.then(({ exitCode, signal: killedBy }) => {
     throw new CodexusError(
       'SPAWN_FAILED',
       `codex app-server exited before it was ready (${killedBy ?? `code ${exitCode}`})${tailOf(stderr)}`,
@@ -351,7 +329,9 @@ async function waitUntilReady(args: {
       if (match) resolve(match[1]!);
     });
   });
-  const guards = [stopped, died, args.spawnFailed];
+  // Rejects when codex could not start; otherwise never settles.
+  const startFailed = child.started.then(() => new Promise<never>(() => {}));
+  const guards = [stopped, died, startFailed];
   for (const guard of guards) guard.catch(() => {});
   // A unix socket prints no address and serves no `/readyz`: it is ready when it accepts a connection.
   let url: string;
@@ -372,9 +352,21 @@ async function waitUntilReady(args: {
         () => false,
       );
   }
+  const pid = await Promise.race([child.started, ...guards]);
+  let readyAt: number | undefined;
   for (;;) {
-    if (await Promise.race([probe(), ...guards])) return url;
-    await Promise.race([delay(READY_POLL_MS), ...guards]);
+    if (readyAt === undefined && (await Promise.race([probe(), ...guards]))) readyAt = performance.now();
+    // codex 0.169 answers `/readyz` (and accepts on a socket) a few ms before it installs its SIGTERM
+    // handler: a close() in that window killed it by the signal (no clean exit 0, a unix socket left
+    // behind). Where /proc tells (Linux), wait for the handler too, bounded in case a later codex
+    // never installs one.
+    if (
+      readyAt !== undefined &&
+      (catchesSignal(pid, 'SIGTERM') !== false || performance.now() - readyAt > HANDLER_WAIT_MS)
+    ) {
+      return url;
+    }
+    await Promise.race([delay(readyAt === undefined ? READY_POLL_MS : HANDLER_POLL_MS), ...guards]);
   }
 }
 
@@ -388,15 +380,6 @@ function accepts(socketPath: string): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function stopProcess(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  timer.unref();
-  await exited;
-  clearTimeout(timer);
 }
 
 function tailOf(stderr: TailBuffer): string {

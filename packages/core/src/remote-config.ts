@@ -140,21 +140,42 @@ export async function remoteHeaders(
   remote: RemoteOptions,
   now: () => number = Date.now,
 ): Promise<Record<string, string>> {
-  const headers: Record<string, string> = { ...remote.headers };
-  const bearer = await bearerCredential(remote, now);
-  if (bearer !== undefined) headers.Authorization = `Bearer ${bearer}`;
-  return headers;
+  return (await remoteCredentials(remote, now)).headers;
 }
 
-async function bearerCredential(remote: RemoteOptions, now: () => number): Promise<string | undefined> {
-  if (remote.token !== undefined) return remote.token.trim();
+/**
+ * @internal {@link remoteHeaders}, and every secret they hold or were made from (the bearer, the
+ * JWT's shared secret, each extra header value), to scrub from texts the server sends back.
+ */
+export async function remoteCredentials(
+  remote: RemoteOptions,
+  now: () => number = Date.now,
+): Promise<{ headers: Record<string, string>; secrets: string[] }> {
+  const headers: Record<string, string> = { ...remote.headers };
+  const secrets = Object.values(headers);
+  const bearer = await bearerCredential(remote, now);
+  if (bearer !== undefined) {
+    headers.Authorization = `Bearer ${bearer.bearer}`;
+    secrets.push(bearer.bearer, ...bearer.from);
+  }
+  return { headers, secrets };
+}
+
+async function bearerCredential(
+  remote: RemoteOptions,
+  now: () => number,
+): Promise<{ bearer: string; from: string[] } | undefined> {
+  if (remote.token !== undefined) return { bearer: remote.token.trim(), from: [] };
   if (remote.tokenFile !== undefined) {
     const token = await readSecretFile(remote.tokenFile, 'tokenFile');
     if (token === '')
       throw new CodexusError('VALIDATION_FAILED', `remote: tokenFile ${remote.tokenFile} is empty`);
-    return token;
+    return { bearer: token, from: [] };
   }
-  if (remote.jwt) return mintJwt(remote.jwt, now());
+  if (remote.jwt) {
+    const secret = await jwtSecret(remote.jwt);
+    return { bearer: signJwt(remote.jwt, secret, now()), from: [secret] };
+  }
   return undefined;
 }
 
@@ -163,11 +184,19 @@ async function bearerCredential(remote: RemoteOptions, now: () => number): Promi
  * random `jti` so that no two connections ever send the same bearer.
  */
 export async function mintJwt(options: RemoteJwtOptions, nowMs: number = Date.now()): Promise<string> {
+  return signJwt(options, await jwtSecret(options), nowMs);
+}
+
+async function jwtSecret(options: RemoteJwtOptions): Promise<string> {
   const secret =
     options.secretFile !== undefined
       ? await readSecretFile(options.secretFile, 'jwt.secretFile')
       : (options.secret ?? '').trim();
   checkSecretLength(secret);
+  return secret;
+}
+
+function signJwt(options: RemoteJwtOptions, secret: string, nowMs: number): string {
   const iat = Math.floor(nowMs / 1000);
   const ttlSeconds = Math.max(1, Math.ceil((options.ttlMs ?? DEFAULT_JWT_TTL_MS) / 1000));
   return signHs256Jwt(

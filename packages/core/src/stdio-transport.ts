@@ -23,6 +23,11 @@ export interface StdioTransportOptions {
 
 /** How long we wait for the rest of stdout after the process exited, before declaring it closed. */
 const STDOUT_DRAIN_MS = 50;
+/**
+ * How long a process whose stdout ended may take to exit before we call it a server that closed its
+ * stdout but lives on (nothing it does can reach us any more) and take it down with the ladder.
+ */
+const STDOUT_EOF_EXIT_WAIT_MS = 250;
 
 /** Runs a server as a child process and speaks newline-delimited JSON over its stdin/stdout. */
 export class StdioTransport implements Transport {
@@ -90,7 +95,7 @@ export class StdioTransport implements Transport {
         ),
       );
     });
-    this.exited = new Promise<TransportCloseInfo>((resolve) => {
+    const exited = new Promise<TransportCloseInfo>((resolve) => {
       child.once('exit', (exitCode, signal) => {
         // Give stdout a moment to deliver what the process wrote before it died, but not more.
         const timer = setTimeout(finish, STDOUT_DRAIN_MS);
@@ -109,10 +114,22 @@ export class StdioTransport implements Transport {
         if (child.exitCode === null && child.pid === undefined) resolve({ reason: 'spawn failed', error });
       });
     });
-    void this.exited.then((info) => {
+    const report = (info: TransportCloseInfo): void => {
+      if (this.closeInfo) return;
       this.closeInfo = { ...info, stderrTail: this.stderr.text() };
       sink.closed(this.closeInfo);
-    });
+    };
+    this.exited = exited;
+    void exited.then(report);
+    // A server that closes stdout but stays alive can never answer again: report the transport closed
+    // (pending work settles now, not at its timeouts) and shut the process down with the ladder.
+    const onStdoutGone = async (): Promise<void> => {
+      if (await settlesWithin(exited, STDOUT_EOF_EXIT_WAIT_MS)) return;
+      this.logger.warn('codex closed its stdout but is still running; shutting it down', { pid: child.pid });
+      report({ reason: 'codex closed its stdout but kept running', exitCode: null, signal: null });
+      void this.stopProcess();
+    };
+    void stdoutEnded.then(onStdoutGone, onStdoutGone);
     await spawned;
   }
 
@@ -135,6 +152,11 @@ export class StdioTransport implements Transport {
   }
 
   close(): Promise<void> {
+    return this.stopProcess();
+  }
+
+  /** The shutdown ladder, once; resolves when the process is gone. */
+  private stopProcess(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
   }
@@ -142,7 +164,7 @@ export class StdioTransport implements Transport {
   private async shutdown(): Promise<void> {
     const child = this.child;
     const exited = this.exited;
-    if (!child || !exited || this.closeInfo) return;
+    if (!child || !exited) return;
     const grace = this.options.shutdownGraceMs ?? 2_000;
     child.stdin.end();
     if (await settlesWithin(exited, grace)) return;

@@ -3,8 +3,9 @@ import WebSocket from 'ws';
 import { CodexusError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES } from './line-decoder.js';
 import { type Logger, silentLogger } from './logger.js';
-import { type ParsedRemote, parseRemote, type RemoteOptions, remoteHeaders } from './remote-config.js';
+import { type ParsedRemote, parseRemote, type RemoteOptions, remoteCredentials } from './remote-config.js';
 import type { Transport, TransportCloseInfo, TransportSink } from './transport.js';
+import { readRefusal, refusedUpgrade } from './upgrade-refusal.js';
 
 export interface WebSocketTransportOptions {
   remote: RemoteOptions;
@@ -20,9 +21,6 @@ export interface WebSocketTransportOptions {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_HEARTBEAT_MS = 15_000;
-/** How long we read the body of a refused upgrade (codex sends a one-line reason at once). */
-const REFUSAL_BODY_WAIT_MS = 250;
-const REFUSAL_BODY_MAX_BYTES = 512;
 
 /**
  * JSON-RPC over one WebSocket to a running `codex app-server --listen ws://...` (or `unix://...`):
@@ -59,7 +57,7 @@ export class WebSocketTransport implements Transport {
   async start(sink: TransportSink): Promise<void> {
     if (this.socket) throw new Error('WebSocketTransport already started');
     const { remote } = this;
-    const headers = await remoteHeaders(this.options.remote);
+    const { headers, secrets } = await remoteCredentials(this.options.remote);
     if (this.closing) {
       throw new CodexusError('CONNECTION_CLOSED', `closed before connecting to ${remote.displayUrl}`);
     }
@@ -111,7 +109,7 @@ export class WebSocketTransport implements Transport {
     socket.on('pong', () => {
       this.alive = true;
     });
-    await this.upgrade(socket, headers.Authorization);
+    await this.upgrade(socket, secrets);
     this.opened = true;
     this.startHeartbeat(socket);
     this.logger.debug('connected to a remote app-server', { url: remote.displayUrl });
@@ -158,7 +156,7 @@ export class WebSocketTransport implements Transport {
   }
 
   /** Resolves once the upgrade succeeded; rejects with `AUTH_FAILED` (401/403) or `CONNECTION_CLOSED`. */
-  private upgrade(socket: WebSocket, authorization: string | undefined): Promise<void> {
+  private upgrade(socket: WebSocket, secrets: readonly string[]): Promise<void> {
     const { displayUrl, auth } = this.remote;
     const timeoutMs = this.options.remote.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
@@ -175,8 +173,8 @@ export class WebSocketTransport implements Transport {
       }, timeoutMs);
       timer.unref();
       socket.once('unexpected-response', (_request, response: IncomingMessage) => {
-        void readBody(response).then((body) => {
-          failure = refusedUpgrade(displayUrl, auth, response.statusCode ?? 0, scrub(body, authorization));
+        void readRefusal(response, secrets).then((reason) => {
+          failure = refusedUpgrade(displayUrl, auth, response.statusCode ?? 0, reason);
           socket.terminate();
         });
       });
@@ -228,52 +226,4 @@ export class WebSocketTransport implements Transport {
       error: this.lastError,
     };
   }
-}
-
-function refusedUpgrade(url: string, auth: string, status: number, body: string): CodexusError {
-  const said = body ? `: ${body}` : '';
-  if (status === 401 || status === 403) {
-    const what =
-      auth === 'none'
-        ? `${url} requires credentials (HTTP ${status}${said}); pass token, tokenFile or jwt in remote`
-        : `${url} refused our ${auth} credential (HTTP ${status}${said})`;
-    return new CodexusError('AUTH_FAILED', what, { data: { url, status, serverReason: body, auth } });
-  }
-  return new CodexusError(
-    'CONNECTION_CLOSED',
-    `${url} refused the WebSocket upgrade (HTTP ${status}${said})`,
-    {
-      data: { url, status, serverReason: body },
-    },
-  );
-}
-
-/** The start of a refused upgrade's body, as text (bounded in size and time). */
-function readBody(response: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let finished = false;
-    const done = (): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      response.destroy();
-      resolve(Buffer.concat(chunks).toString('utf8').trim().slice(0, 200));
-    };
-    const timer = setTimeout(done, REFUSAL_BODY_WAIT_MS);
-    response.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= REFUSAL_BODY_MAX_BYTES) done();
-    });
-    response.once('end', done);
-    response.once('error', done);
-  });
-}
-
-/** Removes our own credential from a text the server sent back (a proxy could echo headers). */
-function scrub(text: string, authorization: string | undefined): string {
-  const credential = authorization?.replace(/^Bearer /, '');
-  return credential ? text.split(credential).join('[redacted]') : text;
 }

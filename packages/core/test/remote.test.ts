@@ -128,9 +128,11 @@ describe('remote app-servers over WebSocket (real codex)', () => {
       [{ url: jwtServer.url, token: tokenServer.token! }, 'invalid websocket jwt'],
     ];
     for (const [remote, reason] of cases) {
-      const startedAt = performance.now();
-      const error = await connect({ remote, logger, trace }).catch((e: unknown) => e);
-      expect(performance.now() - startedAt).toBeLessThan(500);
+      // Fast means: refused at the upgrade, not left to the connect timeout (which would be
+      // CONNECTION_CLOSED "within N ms"); no wall-clock bound, which failed under load (1.1 s).
+      const error = await connect({ remote: { ...remote, connectTimeoutMs: 60_000 }, logger, trace }).catch(
+        (e: unknown) => e,
+      );
       expect(CodexusError.is(error, 'AUTH_FAILED')).toBe(true);
       expect((error as CodexusError).message).toContain(reason);
     }
@@ -169,7 +171,7 @@ describe('remote app-servers over WebSocket (real codex)', () => {
     }
   });
 
-  it('closes the connection within 1 s when the server dies mid-turn; later calls get CONNECTION_CLOSED', async () => {
+  it('closes the connection when the server dies mid-turn (the socket, not the heartbeat); later calls get CONNECTION_CLOSED', async () => {
     await using server = await launchAppServer({ codexHome: home.path, logger });
     model.enqueue(hang());
     const { connection } = await connect({ remote: server.remote, logger, trace });
@@ -178,10 +180,14 @@ describe('remote app-servers over WebSocket (real codex)', () => {
     });
     await connection.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hang' }] });
     await model.waitForRequests(1);
-    const killedAt = performance.now();
     server.kill('SIGKILL');
-    const info = await connection.closed;
-    expect(performance.now() - killedAt).toBeLessThan(1_000);
+    // Bounded by the socket closing, not by the heartbeat (15 s) nor the test timeout.
+    const info = await Promise.race([
+      connection.closed,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('connection not closed within 10 s')), 10_000).unref(),
+      ),
+    ]);
     expect(info.reason).toMatch(/websocket to ws:\/\/127\.0\.0\.1:\d+ closed/);
     await expect(connection.request('thread/list', {})).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
   });
@@ -214,8 +220,13 @@ describe('launchAppServer (real codex)', () => {
     await server.close();
     await server.close();
     expect(existsSync(dirname(file))).toBe(false);
-    // codex handles SIGTERM and exits cleanly.
-    expect(await server.exited).toEqual({ exitCode: 0, signal: null });
+    // codex handles SIGTERM and exits cleanly. This was flaky under load ({exitCode: null, signal:
+    // 'SIGTERM'}): codex answers /readyz a few ms before it installs its SIGTERM handler, and the
+    // signal hit that window. launchAppServer now also waits for the handler, seen in /proc (Linux);
+    // elsewhere only "the process is gone and the port is free" is guaranteed.
+    const exit = await server.exited;
+    if (process.platform === 'linux') expect(exit).toEqual({ exitCode: 0, signal: null });
+    else expect([0, 'SIGTERM']).toContain(exit.signal ?? exit.exitCode);
     await expect(fetch(`${server.url.replace('ws:', 'http:')}/readyz`)).rejects.toThrow();
   });
 

@@ -67,6 +67,29 @@ describe('StdioTransport with a misbehaving child process', () => {
     await expect(connection.request('again')).rejects.toThrow(/connection closed/);
   });
 
+  for (const mode of ['quiet', 'stay-alive']) {
+    it(`notices a server (${mode}) that closes stdout but stays alive, settles pending calls, ends the child`, async () => {
+      const { transport, connection } = await startFake(mode);
+      const states: string[] = [];
+      connection.onStateChange((state) => states.push(state));
+      // The request timeout (5 s) is the bound: without the fix `hang` ends as REQUEST_TIMEOUT.
+      const hanging = connection.request('hang');
+      const closing = connection.request('close-stdout');
+      for (const result of await Promise.allSettled([hanging, closing])) {
+        const error = (result as PromiseRejectedResult).reason;
+        expect(CodexusError.is(error, 'CONNECTION_CLOSED')).toBe(true);
+        expect(error.message).toMatch(/closed its stdout/);
+        expect(error.data.stderrTail).toContain('closing stdout');
+      }
+      expect(connection.state).toBe('closed');
+      expect(states).toEqual(['closed']);
+      await expect(connection.request('again')).rejects.toThrow(/connection closed/);
+      // close() waits for the shutdown ladder (stdin end, then SIGTERM for the one that ignores it).
+      await connection.close();
+      expect(() => process.kill(transport.pid!, 0)).toThrow();
+    });
+  }
+
   it('reports a spawn failure as SPAWN_FAILED', async () => {
     const transport = new StdioTransport({ command: '/nonexistent/codex-binary' });
     const connection = new Connection(transport);
