@@ -1,11 +1,12 @@
 import type { CodexusErrorCode } from '@codexus/core';
-import type {
-  Client,
-  InferOutputOf,
-  OutputSpec,
-  Prompt,
-  PromptRunResult,
-  StructuredRunResult,
+import {
+  assertCwdDirectory,
+  type Client,
+  type InferOutputOf,
+  type OutputSpec,
+  type Prompt,
+  type PromptRunResult,
+  type StructuredRunResult,
 } from '@codexus/runtime';
 import { QUICK_CLIENT_KEYS, type QuickClientOptions } from './client-options.js';
 import { anySignal, connectClient, runCall, startProfileSession } from './internal/connect-client.js';
@@ -70,6 +71,8 @@ export async function quickRunWithProfile(
   try {
     validateOptions(options, [...QUICK_CLIENT_KEYS, 'signal', 'timeoutMs']);
     settings = resolveRunProfile(cwd, profile);
+    // A local codex would start anyway and every command in the turn would fail: refuse first.
+    if (options.remote === undefined) await assertCwdDirectory(settings.session.cwd);
   } catch (error) {
     throw new QuickRunError('connect', error);
   }

@@ -1,13 +1,14 @@
 import { CodexusError, validationError } from '@codexus/core';
-import type {
-  Client,
-  HookEngine,
-  InferOutputOf,
-  OutputSpec,
-  Prompt,
-  PromptRunResult,
-  Session,
-  StructuredRunResult,
+import {
+  assertCwdDirectory,
+  type Client,
+  type HookEngine,
+  type InferOutputOf,
+  type OutputSpec,
+  type Prompt,
+  type PromptRunResult,
+  type Session,
+  type StructuredRunResult,
 } from '@codexus/runtime';
 import { QUICK_CLIENT_KEYS, type QuickClientOptions } from './client-options.js';
 import { connectClient, runCall, startProfileSession } from './internal/connect-client.js';
@@ -87,6 +88,7 @@ export class Workflow implements AsyncDisposable {
         throw validationError('freshThreadPerRun', 'freshThreadPerRun must be a boolean');
       }
       settings = resolveRunProfile(config.cwd, config.profile);
+      if (config.remote === undefined) await assertCwdDirectory(settings.session.cwd);
     } catch (error) {
       throw new QuickRunError('connect', error);
     }

@@ -64,6 +64,24 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     expectNothingLeft();
   });
 
+  it('refuses a cwd that does not exist or is a file before spawning codex', async () => {
+    const file = join(h.workspace.path, 'a-file.txt');
+    await writeFile(file, 'x');
+    for (const [cwd, words] of [
+      [join(h.workspace.path, 'no-such-dir'), /does not exist/],
+      [file, /is not a directory/],
+    ] as const) {
+      const requestsBefore = h.model.requests.length;
+      const error = await failureOf(quickRun(cwd, 'hi', options()));
+      expect(error.kind).toBe('connect');
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(String(error.message)).toMatch(words);
+      expect(processesWithCodexHome(h.home.path)).toEqual([]);
+      expect(h.model.requests.length).toBe(requestsBefore);
+    }
+    expectNothingLeft();
+  });
+
   it('uses the safe defaults (approval never, sandbox read-only, effort medium) over the home config', async () => {
     // The harness home says on-request / workspace-write: the defaults must win.
     h.model.enqueue(message('ok'));

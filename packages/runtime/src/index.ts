@@ -97,6 +97,7 @@ export {
 export { type AskOptions, Session, type SessionHost } from './session.js';
 export {
   type ApprovalPolicy,
+  assertCwdDirectory,
   assertPrivilege,
   type ReasoningEffort,
   type ResolvedSessionConfig,
