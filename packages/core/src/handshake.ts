@@ -4,9 +4,11 @@ import { type Logger, silentLogger } from './logger.js';
 import type { RequestOptions } from './request-options.js';
 import {
   type Compatibility,
+  type CompatibilityOptions,
   checkCompatibility,
-  PINNED_CODEX_VERSION,
   parseCodexVersion,
+  SUPPORTED_VERSION_RANGE,
+  warnUntestedVersion,
 } from './version.js';
 
 export interface ClientInfo {
@@ -15,15 +17,13 @@ export interface ClientInfo {
   title?: string;
 }
 
-export interface HandshakeOptions extends RequestOptions {
+export interface HandshakeOptions extends RequestOptions, CompatibilityOptions {
   clientInfo?: ClientInfo;
   /** Opt in to experimental methods and fields for the whole connection. */
   experimentalApi?: boolean;
   /** Exact notification method names the server should not send. */
   optOutNotificationMethods?: readonly string[];
   logger?: Logger;
-  /** Overrides the supported version range (tests). */
-  versionRange?: { min: string; pinned: string };
 }
 
 /** What the server said in `initialize`, plus what we read from it. */
@@ -60,15 +60,12 @@ export async function handshake(connection: Connection, options: HandshakeOption
     });
   }
   const codexVersion = parseCodexVersion(raw.userAgent);
-  const compatibility = checkCompatibility(codexVersion, options.versionRange);
-  if (compatibility === 'newer') {
-    logger.warn(
-      `codex ${codexVersion} is newer than the protocol snapshot ${PINNED_CODEX_VERSION}; new fields are kept`,
-      {
-        userAgent: raw.userAgent,
-      },
-    );
-  }
+  const compatibility = checkCompatibility(codexVersion, options);
+  const warning = warnUntestedVersion(codexVersion!, compatibility, {
+    ...SUPPORTED_VERSION_RANGE,
+    ...options.versionRange,
+  });
+  if (warning) logger.warn(warning, { userAgent: raw.userAgent });
   await connection.notify('initialized');
   connection.markReady();
   return {

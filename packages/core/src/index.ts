@@ -84,10 +84,13 @@ export { delay, within } from './timing.js';
 export type { Transport, TransportCloseInfo, TransportSink } from './transport.js';
 export {
   type Compatibility,
+  type CompatibilityOptions,
   checkCompatibility,
   compareVersions,
   MIN_CODEX_VERSION,
   PINNED_CODEX_VERSION,
   parseCodexVersion,
+  SUPPORTED_VERSION_RANGE,
+  type VersionRange,
 } from './version.js';
 export { WebSocketTransport, type WebSocketTransportOptions } from './websocket-transport.js';

@@ -1,4 +1,5 @@
 import {
+  codexBinVersion,
   createCodexHome,
   createWorkspace,
   message,
@@ -14,7 +15,7 @@ import {
   type ServerNotification,
 } from '../src/index.js';
 
-describe('core against the real codex 0.169.0', () => {
+describe(`core against the real codex ${codexBinVersion()}`, () => {
   let model: Awaited<ReturnType<typeof startScriptedModel>>;
   let home: Awaited<ReturnType<typeof createCodexHome>>;
   let workspace: Awaited<ReturnType<typeof createWorkspace>>;
@@ -33,7 +34,7 @@ describe('core against the real codex 0.169.0', () => {
   });
 
   it('handshakes and reads the version from the userAgent', () => {
-    expect(shared.server.codexVersion).toBe('0.169.0');
+    expect(shared.server.codexVersion).toBe(codexBinVersion());
     expect(shared.server.compatibility).toBe('pinned');
     expect(shared.server.userAgent).toMatch(/^codexus\/0\.169\.0 /);
     expect(shared.server.codexHome).toBe(home.path);

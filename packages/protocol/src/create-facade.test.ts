@@ -1,5 +1,6 @@
 import { CodexusError } from '@codexus/core';
 import { describe, expect, it } from 'vitest';
+import { snapshotBundle, unionMethods } from '../test/vendored-snapshot.js';
 import { threadStartResponse } from '../test/wire-samples.js';
 import { createFacade, type RequestFunction } from './create-facade.js';
 import { FACADE_METHODS } from './generated/facade.js';
@@ -19,7 +20,8 @@ describe('createFacade', () => {
     const { request } = recorder();
     const facade = createFacade(request) as unknown as Record<string, unknown>;
     const requests = inventory().methods.filter((m) => m.group === 'clientRequest');
-    expect(Object.keys(FACADE_METHODS)).toHaveLength(184);
+    expect(Object.keys(FACADE_METHODS)).toHaveLength(requests.length);
+    expect(requests.length).toBe(unionMethods(snapshotBundle('experimental'), 'ClientRequest').length);
     for (const m of requests) {
       expect(typeof facade[m.name], m.method).toBe('function');
       expect(FACADE_METHODS[m.name as keyof typeof FACADE_METHODS][0]).toBe(m.method);

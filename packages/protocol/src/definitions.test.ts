@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { snapshotBundle } from '../test/vendored-snapshot.js';
 import * as protocol from './index.js';
 
 type Defs = Record<string, Record<string, unknown>>;
-const bundle = JSON.parse(
-  readFileSync(
-    new URL('../schema/0.169.0/experimental/codex_app_server_protocol.schemas.json', import.meta.url),
-    'utf8',
-  ),
-) as { definitions: Defs };
+const bundle = snapshotBundle('experimental') as { definitions: Defs };
 
 /** Every definition key of the snapshot (`v2/Name` for the namespace). */
 function snapshotKeys(): string[] {

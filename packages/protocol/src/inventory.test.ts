@@ -1,29 +1,35 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SNAPSHOT_VERSION, snapshotBundle, unionMethods } from '../test/vendored-snapshot.js';
 import { ClientRequestMethods, CODEX_PROTOCOL_VERSION, PROTOCOL_REVISION } from './generated/methods.js';
 import { getMethodInfo, inventory, isKnownMethod } from './inventory.js';
 
-type Bundle = { definitions: Record<string, { oneOf?: { properties: { method: { enum: string[] } } }[] }> };
-const bundle = (variant: string): Bundle =>
-  JSON.parse(
-    readFileSync(
-      new URL(`../schema/0.169.0/${variant}/codex_app_server_protocol.schemas.json`, import.meta.url),
-      'utf8',
-    ),
-  );
-const methodsOf = (b: Bundle, union: string) =>
-  (b.definitions[union]?.oneOf ?? []).map((o) => o.properties.method.enum[0]!);
+const bundle = snapshotBundle;
+const methodsOf = unionMethods;
+const UNIONS = {
+  clientRequests: 'ClientRequest',
+  serverRequests: 'ServerRequest',
+  serverNotifications: 'ServerNotification',
+  clientNotifications: 'ClientNotification',
+} as const;
 
 describe('inventory', () => {
   const inv = inventory();
 
-  it('has the method counts of codex 0.169.0', () => {
-    expect(inv.codexVersion).toBe('0.169.0');
-    expect(inv.counts.clientRequests).toMatchObject({ total: 184, stable: 109, experimental: 75 });
-    expect(inv.counts.serverRequests).toMatchObject({ total: 11, stable: 10, experimental: 1 });
-    expect(inv.counts.serverNotifications).toMatchObject({ total: 86, stable: 86, experimental: 0 });
-    expect(inv.counts.clientNotifications).toMatchObject({ total: 1, stable: 1, experimental: 0 });
-    expect(inv.methods).toHaveLength(184 + 11 + 86 + 1);
+  it('has the method counts of the vendored snapshot', () => {
+    expect(inv.codexVersion).toBe(SNAPSHOT_VERSION);
+    let all = 0;
+    for (const [group, union] of Object.entries(UNIONS)) {
+      const total = methodsOf(bundle('experimental'), union).length;
+      const stable = methodsOf(bundle('stable'), union).length;
+      expect(total).toBeGreaterThan(0);
+      expect(inv.counts[group as keyof typeof UNIONS], group).toMatchObject({
+        total,
+        stable,
+        experimental: total - stable,
+      });
+      all += total;
+    }
+    expect(inv.methods).toHaveLength(all);
   });
 
   it('lists exactly the methods of the snapshot, with the gate from the bundle comparison', () => {
@@ -80,12 +86,14 @@ describe('inventory', () => {
     expect(isKnownMethod('turn/teleport')).toBe(false);
     expect(getMethodInfo('turn/teleport')).toBeUndefined();
     expect(new Set(inv.methods.map((m) => m.method)).size).toBe(inv.methods.length);
-    expect(Object.keys(ClientRequestMethods)).toHaveLength(184);
+    expect(Object.keys(ClientRequestMethods)).toHaveLength(
+      methodsOf(bundle('experimental'), 'ClientRequest').length,
+    );
     expect(ClientRequestMethods.threadStart).toBe('thread/start');
   });
 
   it('exposes the version and the snapshot revision', () => {
-    expect(CODEX_PROTOCOL_VERSION).toBe('0.169.0');
+    expect(CODEX_PROTOCOL_VERSION).toBe(SNAPSHOT_VERSION);
     expect(PROTOCOL_REVISION).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(inv.revision).toBe(PROTOCOL_REVISION);
   });

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENTAL_PARAMS_FIELDS } from './generated/methods.js';
+import { inventory } from './inventory.js';
 import { experimentalFields, experimentalFieldsIn, isExperimental, stabilityOf } from './stability.js';
 
 describe('stability', () => {
   it('tells experimental methods from stable ones', () => {
     expect(isExperimental('thread/realtime/start')).toBe(true);
     expect(isExperimental('thread/start')).toBe(false);
-    expect(isExperimental('currentTime/read')).toBe(true);
+    const gated = inventory().methods.filter((m) => m.requiresExperimentalApi);
+    expect(gated.length).toBeGreaterThan(0);
+    for (const m of gated) expect(isExperimental(m.method), m.method).toBe(true);
     expect(isExperimental('nope/nope')).toBe(false);
   });
 

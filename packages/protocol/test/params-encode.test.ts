@@ -2,16 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { inventory, validateParams } from '../src/index.js';
+import { snapshotBundle } from './vendored-snapshot.js';
 
 type Schema = Record<string, unknown>;
-const bundle = JSON.parse(
-  readFileSync(
-    fileURLToPath(
-      new URL('../schema/0.169.0/stable/codex_app_server_protocol.schemas.json', import.meta.url),
-    ),
-    'utf8',
-  ),
-) as { definitions: Record<string, Schema> & { v2?: Record<string, Schema> } };
+const bundle = snapshotBundle('stable') as {
+  definitions: Record<string, Schema> & { v2?: Record<string, Schema> };
+};
 
 function resolve(ref: string): Schema {
   const path = ref.replace(/^#\/definitions\//, '').split('/');

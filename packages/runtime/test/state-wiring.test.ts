@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { message, shell, step } from '@codexus/testkit';
+import { codexBinVersion, message, shell, step } from '@codexus/testkit';
 import { describe, expect, it } from 'vitest';
 import type { StateView } from '../src/index.js';
 import { useHarness } from './harness.js';
@@ -42,6 +42,6 @@ describe('client.state() wiring against the real codex', () => {
     expect(after.pendingServerRequests).toEqual([]);
     const thread = after.threads.find((t) => t.id === session.threadId);
     expect(thread).toBeDefined();
-    expect(after.connection.codexVersion).toBe('0.169.0');
+    expect(after.connection.codexVersion).toBe(codexBinVersion());
   });
 });

@@ -9,6 +9,7 @@
  * Node built-ins only; no dependency on other codexus packages.
  */
 
+export { codexBinVersion } from './codex-bin-version.js';
 export {
   type CodexConfigOptions,
   type CodexHome,

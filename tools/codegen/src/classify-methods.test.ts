@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { miniProtocols, REPO_ROOT, ref, snapshotOf } from '../test/fixtures.js';
+import { miniProtocols, PINNED_CODEX_VERSION, REPO_ROOT, ref, snapshotOf } from '../test/fixtures.js';
 import {
   camelMethodName,
   classifyMethods,
@@ -9,8 +9,14 @@ import {
 } from './classify-methods.js';
 import { collectDefinitions } from './collect-definitions.js';
 import { loadSnapshot } from './load-snapshot.js';
+import { METHOD_UNIONS } from './policy.js';
 
-const noPolicy: MethodPolicy = { stabilityOverrides: {}, resultTypeOverrides: {}, unmatchedResponses: {} };
+const noPolicy: MethodPolicy = {
+  stabilityOverrides: {},
+  resultTypeOverrides: {},
+  unmatchedResponses: {},
+  untypedResults: {},
+};
 
 function classifyMini(policy: MethodPolicy = noPolicy) {
   const { stable, experimental } = miniProtocols();
@@ -120,14 +126,16 @@ describe('classifyMethods (vendored codex snapshot)', () => {
       (m) => experimental === undefined || m.requiresExperimentalApi === experimental,
     ).length;
 
-  it('finds the method counts of codex 0.169.0', () => {
-    expect(snapshot.version).toBe('0.169.0');
-    expect(count('clientRequests')).toBe(184);
-    expect(count('clientRequests', false)).toBe(109);
-    expect(count('clientRequests', true)).toBe(75);
-    expect(count('serverRequests')).toBe(11);
-    expect(count('serverNotifications')).toBe(86);
-    expect(count('clientNotifications')).toBe(1);
+  it('finds the methods of the pinned snapshot, gated by the stable/experimental comparison', () => {
+    expect(snapshot.version).toBe(PINNED_CODEX_VERSION);
+    const branches = (root: typeof snapshot.stable.root, union: string) =>
+      ((root.definitions[union] as { oneOf?: unknown[] } | undefined)?.oneOf ?? []).length;
+    for (const [group, union] of Object.entries(METHOD_UNIONS)) {
+      const g = group as keyof typeof inventory.groups;
+      expect(count(g), group).toBe(branches(snapshot.experimental.root, union));
+      expect(count(g, false), group).toBe(branches(snapshot.stable.root, union));
+    }
+    expect(count('clientRequests', true)).toBeGreaterThan(0);
   });
 
   it('labels the legacy v1 methods deprecated and the test-only method internal', () => {

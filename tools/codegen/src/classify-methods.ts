@@ -11,6 +11,7 @@ import {
   type Stability,
   type StabilityOverride,
   UNMATCHED_RESPONSE_DEFINITIONS,
+  UNTYPED_RESULTS,
 } from './policy.js';
 
 /**
@@ -140,13 +141,39 @@ export interface MethodPolicy {
   stabilityOverrides: Readonly<Record<string, StabilityOverride>>;
   resultTypeOverrides: Readonly<Record<string, string>>;
   unmatchedResponses: Readonly<Record<string, string>>;
+  /** Requests with no result type in the schema (typed `unknown`). */
+  untypedResults: Readonly<Record<string, string>>;
+  /**
+   * Report instead of failing on what the policy tables do not cover (a result type that cannot be
+   * found, an override for a method this snapshot lacks). For `diff` against any codex in the range;
+   * `generate` stays strict.
+   */
+  lenient?: boolean;
 }
 
 export const DEFAULT_METHOD_POLICY: MethodPolicy = {
   stabilityOverrides: STABILITY_OVERRIDES,
   resultTypeOverrides: RESULT_TYPE_OVERRIDES,
   unmatchedResponses: UNMATCHED_RESPONSE_DEFINITIONS,
+  untypedResults: UNTYPED_RESULTS,
 };
+
+/** Runs `fn`; in lenient mode a failure becomes a note and `undefined`. */
+function leniently<T>(policy: MethodPolicy, notes: string[], fn: () => T): T | undefined {
+  if (!policy.lenient) return fn();
+  try {
+    return fn();
+  } catch (error) {
+    notes.push(error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
+}
+
+/** A policy entry this snapshot does not need: fatal when generating, a note when comparing. */
+function stale(policy: MethodPolicy, notes: string[], message: string): void {
+  if (!policy.lenient) throw new Error(message);
+  notes.push(message);
+}
 
 function resultOf(
   method: string,
@@ -155,11 +182,9 @@ function resultOf(
   overrides: Readonly<Record<string, string>>,
 ): Definition {
   const override = overrides[method];
-  if (override) {
-    const def = defs.byKey.get(override);
-    if (!def) throw new Error(`RESULT_TYPE_OVERRIDES maps ${method} to ${override}, which does not exist`);
-    return def;
-  }
+  const overridden = override ? defs.byKey.get(override) : undefined;
+  if (overridden) return overridden;
+  if (override) throw new Error(`RESULT_TYPE_OVERRIDES maps ${method} to ${override}, which does not exist`);
   const candidates: string[] = [];
   if (params && /Params$/.test(params.key)) candidates.push(params.key.replace(/Params$/, 'Response'));
   const base = `${pascal(method)}Response`;
@@ -218,8 +243,10 @@ export function classifyMethods(
         params,
         paramsMode: mode,
         result:
-          shape.kind === 'request'
-            ? resultOf(branch.method, params, defs, policy.resultTypeOverrides)
+          shape.kind === 'request' && !(branch.method in policy.untypedResults)
+            ? leniently(policy, notes, () =>
+                resultOf(branch.method, params, defs, policy.resultTypeOverrides),
+              )
             : undefined,
         experimentalFields: params && !params.experimentalOnly ? params.experimentalFields : [],
         description: cleanMethodDescription(rawDescription),
@@ -230,11 +257,11 @@ export function classifyMethods(
 
   for (const method of Object.keys(policy.stabilityOverrides)) {
     if (!seen.has(method))
-      throw new Error(`STABILITY_OVERRIDES lists ${method}, which the snapshot does not have`);
+      stale(policy, notes, `STABILITY_OVERRIDES lists ${method}, which the snapshot does not have`);
   }
   for (const method of Object.keys(policy.resultTypeOverrides)) {
     if (seen.get(method) === undefined)
-      throw new Error(`RESULT_TYPE_OVERRIDES lists unknown method ${method}`);
+      stale(policy, notes, `RESULT_TYPE_OVERRIDES lists unknown method ${method}`);
   }
 
   const methods = (Object.keys(METHOD_UNIONS) as MethodGroup[]).flatMap((g) => groups[g]);

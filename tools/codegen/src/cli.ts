@@ -11,11 +11,14 @@ Commands:
   generate                 vendored snapshot -> packages/protocol/src/generated
   check                    regenerate in memory; exit 1 with a diff if the checked-in output differs
   snapshot --codex <bin>   run <bin> to refresh the vendored snapshot; print the drift report
-  diff --codex <bin>       print the drift report only; exit 1 when there is drift
+  diff --codex <bin>       print the drift report only (any codex version; what the policy does not
+                           cover is reported as notes); exit 0 = no drift, 1 = drift, 2 = error
 
 Options:
   --root <dir>   repository root (default: nearest pnpm-workspace.yaml above the working directory)
   --codex <bin>  codex binary or its node wrapper (node_modules/@openai/codex/bin/codex.js)
+  --from <bin>   diff: compare against this binary instead of the vendored snapshot
+  --json         diff: print the report as JSON
   --help`;
 
 export function main(argv: readonly string[]): number {
@@ -25,6 +28,8 @@ export function main(argv: readonly string[]): number {
     options: {
       root: { type: 'string' },
       codex: { type: 'string' },
+      from: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,7 +50,9 @@ export function main(argv: readonly string[]): number {
         consoleOutput.err(`${command} needs --codex <bin>\n\n${USAGE}`);
         return 2;
       }
-      return command === 'snapshot' ? runSnapshot(root, values.codex) : runDiff(root, values.codex);
+      return command === 'snapshot'
+        ? runSnapshot(root, values.codex)
+        : runDiff(root, values.codex, consoleOutput, { from: values.from, json: values.json });
     }
     default:
       consoleOutput.err(`unknown command ${command}\n\n${USAGE}`);
@@ -68,6 +75,6 @@ if (isEntryPoint()) {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`codexus-codegen: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = 2;
   }
 }

@@ -4,7 +4,7 @@ import { checkGenerated, formatCheckResult } from './check.js';
 import { computeDrift, formatDrift, hasDrift } from './drift.js';
 import { generate } from './generate.js';
 import { loadSnapshot } from './load-snapshot.js';
-import { buildModel, type GenerationModel } from './model.js';
+import { buildModel, type GenerationModel, LENIENT_METHOD_POLICY } from './model.js';
 import { generatedDir, schemaRoot } from './paths.js';
 import { exportToTemp, replaceVendoredSnapshot } from './snapshot.js';
 
@@ -61,7 +61,7 @@ export function runCheck(
 function vendoredModel(repoRoot: string): GenerationModel | undefined {
   if (!existsSync(schemaRoot(repoRoot))) return undefined;
   try {
-    return buildModel(loadSnapshot(repoRoot));
+    return buildModel(loadSnapshot(repoRoot), LENIENT_METHOD_POLICY);
   } catch {
     return undefined;
   }
@@ -80,17 +80,43 @@ export function runSnapshot(repoRoot: string, codexBin: string, io: Output = con
   return 0;
 }
 
-/** `diff --codex <bin>`: the drift report only; exit 1 when there is drift. */
-export function runDiff(repoRoot: string, codexBin: string, io: Output = consoleOutput): number {
-  const before = vendoredModel(repoRoot);
+export interface DiffOptions {
+  /** Compare against this binary's export instead of the vendored snapshot. */
+  from?: string | undefined;
+  /** Print the report as one JSON object (`DriftReport` plus `notes`). */
+  json?: boolean | undefined;
+}
+
+/** Exports `codexBin` into a temporary directory and builds its lenient model (removed after). */
+function exportedModel(codexBin: string): GenerationModel {
   const { snapshot, dir } = exportToTemp(codexBin);
   try {
-    const report = computeDrift(before, buildModel(snapshot));
-    io.out(formatDrift(report));
-    return hasDrift(report) ? 1 : 0;
+    return buildModel(snapshot, LENIENT_METHOD_POLICY);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `diff --codex <bin> [--from <bin>] [--json]`: the drift report only. Works against any codex:
+ * what the policy tables do not cover is reported as notes, never fatal. Exit 0 = no drift,
+ * 1 = drift (errors exit 2, from the CLI).
+ */
+export function runDiff(
+  repoRoot: string,
+  codexBin: string,
+  io: Output = consoleOutput,
+  options: DiffOptions = {},
+): number {
+  const before = options.from ? exportedModel(options.from) : vendoredModel(repoRoot);
+  const after = exportedModel(codexBin);
+  const report = computeDrift(before, after);
+  if (options.json) io.out(JSON.stringify({ ...report, notes: after.notes }, null, 2));
+  else {
+    io.out(formatDrift(report));
+    printNotes(after, io);
+  }
+  return hasDrift(report) ? 1 : 0;
 }
 
 function printNotes(model: GenerationModel, io: Output): void {

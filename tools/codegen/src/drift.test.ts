@@ -4,7 +4,12 @@ import type { MethodPolicy } from './classify-methods.js';
 import { computeDrift, formatDrift, hasDrift } from './drift.js';
 import { buildModel } from './model.js';
 
-const noPolicy: MethodPolicy = { stabilityOverrides: {}, resultTypeOverrides: {}, unmatchedResponses: {} };
+const noPolicy: MethodPolicy = {
+  stabilityOverrides: {},
+  resultTypeOverrides: {},
+  unmatchedResponses: {},
+  untypedResults: {},
+};
 
 describe('computeDrift', () => {
   const { stable, experimental } = miniProtocols();

@@ -25,7 +25,7 @@ export function facadeParams(method: MethodDef, model: GenerationModel): FacadeP
 }
 
 function signature(method: MethodDef, mode: FacadeParams): string {
-  const result = `Promise<${method.result!.name}>`;
+  const result = `Promise<${method.result?.name ?? 'unknown'}>`;
   const name = method.params ? method.params.name : '';
   const args =
     mode === 'none'

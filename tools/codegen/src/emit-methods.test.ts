@@ -11,6 +11,7 @@ const model = buildModel(snapshotOf(stable, experimental), {
   stabilityOverrides: { 'thing/list': { stability: 'deprecated', reason: 'Use thing/search.' } },
   resultTypeOverrides: {},
   unmatchedResponses: {},
+  untypedResults: {},
 });
 
 describe('emitMethods', () => {

@@ -87,13 +87,13 @@ export function emitMethods(model: GenerationModel): string {
       const doc = docComment(paragraphs, tags, '  ');
       if (doc) out.push(doc.trimEnd());
       const value = isRequest
-        ? `{ params: ${paramsTypeText(m)}; result: ${m.result!.name} }`
+        ? `{ params: ${paramsTypeText(m)}; result: ${m.result?.name ?? 'unknown'} }`
         : `{ params: ${paramsTypeText(m)} }`;
       const line = `  ${propertyKey(m.method)}: ${value};`;
       out.push(
         line.length <= LINE_WIDTH
           ? line
-          : `  ${propertyKey(m.method)}: {\n    params: ${paramsTypeText(m)};${isRequest ? `\n    result: ${m.result!.name};` : ''}\n  };`,
+          : `  ${propertyKey(m.method)}: {\n    params: ${paramsTypeText(m)};${isRequest ? `\n    result: ${m.result?.name ?? 'unknown'};` : ''}\n  };`,
       );
     }
     out.push('}');
@@ -176,7 +176,7 @@ export function emitMethodSchemas(model: GenerationModel): string {
       else if (m.paramsMode === 'nullable') params = `v.nullish(S.${m.params.name}Schema)`;
       else params = `S.${m.params.name}Schema`;
       const entries: [string, string][] = [['params', params]];
-      if (isRequest) entries.push(['result', `S.${m.result!.name}Schema`]);
+      if (isRequest) entries.push(['result', m.result ? `S.${m.result.name}Schema` : 'v.unknown()']);
       const head = `  ${propertyKey(m.method)}: `;
       const flat = `{ ${entries.map(([k, v]) => `${k}: ${v}`).join(', ')} }`;
       out.push(

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../test/fixtures.js';
+import { PINNED_CODEX_VERSION, REPO_ROOT } from '../test/fixtures.js';
 import {
   computeRevision,
   findSnapshotDir,
@@ -90,9 +90,9 @@ describe('computeRevision', () => {
 
 describe('the vendored snapshot', () => {
   it('is the only version directory and passes its integrity check', () => {
-    expect(findSnapshotDir(join(REPO_ROOT, LAYOUT.schemaRoot)).version).toBe('0.169.0');
+    expect(findSnapshotDir(join(REPO_ROOT, LAYOUT.schemaRoot)).version).toBe(PINNED_CODEX_VERSION);
     const snapshot = loadSnapshot(REPO_ROOT);
-    expect(snapshot.provenance?.codexVersion).toBe('0.169.0');
+    expect(snapshot.provenance?.codexVersion).toBe(PINNED_CODEX_VERSION);
     expect(snapshot.provenance?.commands).toEqual([
       'codex app-server generate-json-schema --out <out>/stable',
       'codex app-server generate-json-schema --experimental --out <out>/experimental',

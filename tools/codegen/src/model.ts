@@ -11,6 +11,9 @@ import type { IrDefinition } from './ir.js';
 import type { Snapshot } from './load-snapshot.js';
 import { definitionToIr } from './to-ir.js';
 
+/** The policy `diff` uses: the same tables, reported instead of enforced. */
+export const LENIENT_METHOD_POLICY: MethodPolicy = { ...DEFAULT_METHOD_POLICY, lenient: true };
+
 /** Passes 2–4 composed: everything the emitters need, computed once from a loaded snapshot. */
 export interface GenerationModel {
   version: string;
@@ -31,9 +34,11 @@ export function buildModel(
   const defs = collectDefinitions(snapshot);
   const methods = classifyMethods(snapshot, defs, policy);
   const notes = [...defs.notes, ...methods.notes];
-  const definitions = defs.definitions
-    .filter((d) => d.omitted === undefined)
-    .map((d) => definitionToIr(d, defs, notes));
+  // The drift report reads definitions and methods only; a lenient model (any codex in the range)
+  // skips the IR, so a schema keyword the emitters do not support is not fatal there.
+  const definitions = policy.lenient
+    ? []
+    : defs.definitions.filter((d) => d.omitted === undefined).map((d) => definitionToIr(d, defs, notes));
   return {
     version: snapshot.version,
     revision: snapshot.revision,

@@ -64,6 +64,15 @@ export const RESULT_TYPE_OVERRIDES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Requests whose result the schema does not describe (no `*Response` definition exists): typed
+ * `unknown` and decoded with `v.unknown()`, each with the reason. Anything else without a result
+ * type fails generation.
+ */
+export const UNTYPED_RESULTS: Readonly<Record<string, string>> = {
+  'modelProvider/default/set': 'codex 0.171.0 exports no ModelProviderDefaultSetResponse definition.',
+};
+
+/**
  * `*Response` definitions that are not the result of any method (so the completeness check of the
  * result mapping does not flag them).
  */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { JsonSchemaObject } from '../src/json-schema.js';
 import type { Snapshot } from '../src/load-snapshot.js';
@@ -5,6 +6,11 @@ import type { IrContext } from '../src/to-ir.js';
 
 /** The repository root (tests read the vendored snapshot from it). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The codex version the workspace pins (the root package.json), which the vendored snapshot must be. */
+export const PINNED_CODEX_VERSION: string = JSON.parse(
+  readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+).devDependencies['@openai/codex'];
 
 /** The real codex wrapper pinned by the workspace. */
 export const CODEX_BIN = fileURLToPath(

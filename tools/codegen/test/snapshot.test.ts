@@ -6,7 +6,7 @@ import { runDiff, runSnapshot } from '../src/commands.js';
 import { loadSnapshot, loadSnapshotDir, type Provenance, sha256Hex } from '../src/load-snapshot.js';
 import { LAYOUT } from '../src/policy.js';
 import { exportSchema } from '../src/snapshot.js';
-import { CODEX_BIN, REPO_ROOT } from './fixtures.js';
+import { CODEX_BIN, PINNED_CODEX_VERSION, REPO_ROOT } from './fixtures.js';
 
 /** These tests run the real pinned codex binary (no network: schema export is offline). */
 
@@ -53,7 +53,7 @@ describe('snapshot against the real codex', () => {
   it('reproduces the vendored snapshot byte for byte', () => {
     const out = scratch('codegen-export-');
     const exported = exportSchema(CODEX_BIN, out);
-    expect(exported.version).toBe('0.169.0');
+    expect(exported.version).toBe(PINNED_CODEX_VERSION);
     const fresh = loadSnapshotDir(out, { requireProvenance: true });
     const vendored = loadSnapshot(REPO_ROOT);
     expect(fresh.files).toEqual(vendored.files);
@@ -80,7 +80,7 @@ describe('snapshot against the real codex', () => {
     expect(text).toContain('codex 0.168.0');
     expect(text).toContain('thread/sample');
     const refreshed = loadSnapshot(root);
-    expect(refreshed.version).toBe('0.169.0');
+    expect(refreshed.version).toBe(PINNED_CODEX_VERSION);
     expect(refreshed.revision).toBe(loadSnapshot(REPO_ROOT).revision);
   });
 });
