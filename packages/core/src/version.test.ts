@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CodexusError } from './errors.js';
-import { readFileSync } from 'node:fs';
 import {
   checkCompatibility,
   compareVersions,

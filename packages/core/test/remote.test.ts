@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   type CodexHome,
+  codexBinVersion,
   createCodexHome,
   createWorkspace,
   hang,
@@ -92,7 +93,7 @@ describe('remote app-servers over WebSocket (real codex)', () => {
     model.enqueue(streamedMessage(['over ', 'web', 'socket']));
     const { connection, server } = await connect({ remote: tokenServer.remote, logger, trace });
     try {
-      expect(server.codexVersion).toBe('0.169.0');
+      expect(server.codexVersion).toBe(codexBinVersion());
       expect(connection.transport.kind).toBe('websocket');
       const turn = await runTurn(connection, 'hello');
       expect(turn).toMatchObject({ status: 'completed', deltas: ['over ', 'web', 'socket'] });

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { inventory, validateParams } from '../src/index.js';
 import { snapshotBundle } from './vendored-snapshot.js';

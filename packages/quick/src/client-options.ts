@@ -6,7 +6,15 @@ import type { ClientConfig } from '@codexus/runtime';
  */
 export type QuickClientOptions = Pick<
   ClientConfig,
-  'codexBin' | 'codexHome' | 'env' | 'configOverrides' | 'logger' | 'trace' | 'remote'
+  | 'codexBin'
+  | 'codexHome'
+  | 'env'
+  | 'configOverrides'
+  | 'logger'
+  | 'trace'
+  | 'remote'
+  | 'versionRange'
+  | 'allowUntestedVersion'
 >;
 
 /** The keys of {@link QuickClientOptions}, for validation and picking. */
@@ -18,4 +26,6 @@ export const QUICK_CLIENT_KEYS = [
   'logger',
   'trace',
   'remote',
+  'versionRange',
+  'allowUntestedVersion',
 ] as const satisfies readonly (keyof QuickClientOptions)[];

@@ -3,6 +3,7 @@ import {
   type ClientInfo,
   type CodexProcessOptions,
   CodexusError,
+  type CompatibilityOptions,
   type Connected,
   type Connection,
   type ConnectionMetricsSnapshot,
@@ -30,7 +31,7 @@ import { type AttachStateOptions, attachStateProjection, type StateAttachment } 
 
 export type RuntimeState = 'starting' | 'ready' | 'restarting' | 'closed';
 
-export interface RuntimeConfig extends CodexProcessOptions {
+export interface RuntimeConfig extends CodexProcessOptions, CompatibilityOptions {
   clientInfo?: ClientInfo;
   /** Opt in to experimental methods and fields for the whole connection. */
   experimentalApi?: boolean;

@@ -1,4 +1,5 @@
-import { hang, message } from '@codexus/testkit';
+import { compareVersions } from '@codexus/core';
+import { codexBinVersion, hang, message } from '@codexus/testkit';
 import { describe, expect, it } from 'vitest';
 import type { StdioTransport } from '../src/index.js';
 import { recordingLogger, startHarness, useHarness, waitUntil } from './harness.js';
@@ -7,50 +8,66 @@ const loadedThreads = async (h: {
   client: { runtime: { request: <R>(m: string, p: unknown) => Promise<R> } };
 }) => (await h.client.runtime.request<{ data: string[] }>('thread/loaded/list', {})).data;
 
+/**
+ * codex before 0.169 keeps an unsubscribed thread loaded (it does not honour
+ * `thread_unload_delay_secs`; seen on 0.150.0 and 0.160.0, docs/compatibility.md): the unload
+ * assertions hold from 0.169 on; closing is still safe (unsubscribed) everywhere.
+ */
+const unloadsOnUnsubscribe = compareVersions(codexBinVersion(), '0.169.0') >= 0;
+
 describe('Session.close against the real codex', () => {
   const h = useHarness();
 
-  it('unloads the thread: after N sessions are closed, codex no longer has them loaded', async () => {
-    const n = 4;
-    const closedIds = new Set<string>();
-    const sub = h.client.runtime.on('thread/closed', (event) => {
-      closedIds.add((event.params as { threadId: string }).threadId);
-    });
-    try {
-      const kept = await h.client.startSession({ cwd: h.workspace.path });
-      const ids: string[] = [];
-      for (let i = 0; i < n; i++) {
-        h.model.enqueue(message(`answer ${i}`));
-        const session = await h.client.startSession({ cwd: h.workspace.path });
-        await expect(session.ask(`question ${i}`)).resolves.toMatchObject({ text: `answer ${i}` });
-        ids.push(session.threadId);
-        await session.close();
+  it.runIf(unloadsOnUnsubscribe)(
+    'unloads the thread: after N sessions are closed, codex no longer has them loaded',
+    async () => {
+      const n = 4;
+      const closedIds = new Set<string>();
+      const sub = h.client.runtime.on('thread/closed', (event) => {
+        closedIds.add((event.params as { threadId: string }).threadId);
+      });
+      try {
+        const kept = await h.client.startSession({ cwd: h.workspace.path });
+        const ids: string[] = [];
+        for (let i = 0; i < n; i++) {
+          h.model.enqueue(message(`answer ${i}`));
+          const session = await h.client.startSession({ cwd: h.workspace.path });
+          await expect(session.ask(`question ${i}`)).resolves.toMatchObject({ text: `answer ${i}` });
+          ids.push(session.threadId);
+          await session.close();
+        }
+        expect(await loadedThreads(h)).toContain(kept.threadId);
+        await waitUntil(() => ids.every((id) => closedIds.has(id)), 'thread/closed for every closed session');
+        const loaded = await loadedThreads(h);
+        for (const id of ids) expect(loaded).not.toContain(id);
+        // An open session's thread stays loaded and usable.
+        expect(loaded).toContain(kept.threadId);
+        h.model.enqueue(message('still here'));
+        await expect(kept.ask('are you there?')).resolves.toMatchObject({ text: 'still here' });
+        await kept.close();
+        await waitUntil(() => closedIds.has(kept.threadId), 'thread/closed for the kept session');
+      } finally {
+        sub.dispose();
       }
-      expect(await loadedThreads(h)).toContain(kept.threadId);
-      await waitUntil(() => ids.every((id) => closedIds.has(id)), 'thread/closed for every closed session');
-      const loaded = await loadedThreads(h);
-      for (const id of ids) expect(loaded).not.toContain(id);
-      // An open session's thread stays loaded and usable.
-      expect(loaded).toContain(kept.threadId);
-      h.model.enqueue(message('still here'));
-      await expect(kept.ask('are you there?')).resolves.toMatchObject({ text: 'still here' });
-      await kept.close();
-      await waitUntil(() => closedIds.has(kept.threadId), 'thread/closed for the kept session');
-    } finally {
-      sub.dispose();
-    }
-  });
+    },
+  );
 
-  it('a session closed during a turn interrupts it, then unloads the thread', async () => {
-    h.model.enqueue(hang());
-    const before = h.model.requests.length;
-    const session = await h.client.startSession({ cwd: h.workspace.path });
-    const pending = session.ask('wait forever');
-    await h.model.waitForRequests(before + 1);
-    await session.close();
-    await expect(pending).resolves.toMatchObject({ status: 'interrupted' });
-    await waitUntil(async () => !(await loadedThreads(h)).includes(session.threadId), 'the thread to unload');
-  });
+  it.runIf(unloadsOnUnsubscribe)(
+    'a session closed during a turn interrupts it, then unloads the thread',
+    async () => {
+      h.model.enqueue(hang());
+      const before = h.model.requests.length;
+      const session = await h.client.startSession({ cwd: h.workspace.path });
+      const pending = session.ask('wait forever');
+      await h.model.waitForRequests(before + 1);
+      await session.close();
+      await expect(pending).resolves.toMatchObject({ status: 'interrupted' });
+      await waitUntil(
+        async () => !(await loadedThreads(h)).includes(session.threadId),
+        'the thread to unload',
+      );
+    },
+  );
 
   it('unloadDelayMs keeps a closed session loaded for that long (codex default behaviour on request)', async () => {
     const session = await h.client.startSession({ cwd: h.workspace.path, unloadDelayMs: 600_000 });

@@ -17,6 +17,7 @@ Usage: codexus-web [options]
   --allow-host <name>   another Host name to answer to (repeatable; needed with a non-loopback --host)
   --sandbox <mode>      read-only (default) or workspace-write
   --codex-bin <path>    the codex binary (default: resolved like @codexus/core does)
+  --allow-untested-codex  accept a codex older than the supported range (see docs/compatibility.md)
   -h, --help
 
 The bearer token comes from CODEXUS_WEB_TOKEN (at least 16 characters); without it, one is generated.
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       'allow-host': { type: 'string', multiple: true },
       sandbox: { type: 'string' },
       'codex-bin': { type: 'string' },
+      'allow-untested-codex': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -50,7 +52,10 @@ async function main(): Promise<void> {
   const hostname = values.host ?? '127.0.0.1';
   const envToken = process.env.CODEXUS_WEB_TOKEN;
 
-  const client = await Client.connect(values['codex-bin'] ? { codexBin: values['codex-bin'] } : {});
+  const client = await Client.connect({
+    ...(values['codex-bin'] ? { codexBin: values['codex-bin'] } : {}),
+    ...(values['allow-untested-codex'] ? { allowUntestedVersion: true } : {}),
+  });
   const adapter = WebAdapter.create(client, {
     roots: [cwd, ...(values.root ?? []).map((r) => resolve(r))],
     defaultCwd: cwd,

@@ -108,6 +108,29 @@ describe('classifyMethods (synthetic snapshot)', () => {
     expect(fixed.methods.find((m) => m.method === 'odd/one')?.result?.name).toBe('ThingListResponse');
   });
 
+  it('types a listed result-less request as unknown, and reports (not throws) in lenient mode', () => {
+    const { stable, experimental } = miniProtocols();
+    const odd = {
+      ...experimental,
+      clientRequests: [...experimental.clientRequests, ['odd/one', ref('ThingChangedNotification')]],
+    };
+    const snapshot = snapshotOf(stable, odd as typeof experimental);
+    const defs = collectDefinitions(snapshot);
+    const untyped = classifyMethods(snapshot, defs, { ...noPolicy, untypedResults: { 'odd/one': 'none' } });
+    expect(untyped.methods.find((m) => m.method === 'odd/one')).toMatchObject({
+      kind: 'request',
+      result: undefined,
+    });
+    const stale = {
+      ...noPolicy,
+      stabilityOverrides: { 'gone/method': { stability: 'internal' as const, reason: '' } },
+    };
+    const lenient = classifyMethods(snapshot, defs, { ...stale, lenient: true });
+    expect(lenient.methods.find((m) => m.method === 'odd/one')?.result).toBeUndefined();
+    expect(lenient.notes.join('\n')).toMatch(/cannot find the result type of odd\/one/);
+    expect(lenient.notes.join('\n')).toMatch(/STABILITY_OVERRIDES lists gone\/method/);
+  });
+
   it('rejects a method that appears in two groups', () => {
     const { stable, experimental } = miniProtocols();
     const dup = { ...experimental, serverNotifications: [['thing/start', ref('ThingChangedNotification')]] };
