@@ -24,6 +24,17 @@ function classifyMini(policy: MethodPolicy = noPolicy) {
   return classifyMethods(snapshot, collectDefinitions(snapshot), policy);
 }
 
+/** The mini protocol plus `odd/one`, a request whose result type the naming convention cannot find. */
+function withResultlessRequest() {
+  const { stable, experimental } = miniProtocols();
+  const odd = {
+    ...experimental,
+    clientRequests: [...experimental.clientRequests, ['odd/one', ref('ThingChangedNotification')]],
+  };
+  const snapshot = snapshotOf(stable, odd as typeof experimental);
+  return { snapshot, defs: collectDefinitions(snapshot) };
+}
+
 describe('camelMethodName / cleanMethodDescription', () => {
   it('camelCases wire names', () => {
     expect(camelMethodName('thread/start')).toBe('threadStart');
@@ -91,13 +102,7 @@ describe('classifyMethods (synthetic snapshot)', () => {
   });
 
   it('fails with a hint when a result type cannot be found, and honours overrides', () => {
-    const { stable, experimental } = miniProtocols();
-    const odd = {
-      ...experimental,
-      clientRequests: [...experimental.clientRequests, ['odd/one', ref('ThingChangedNotification')]],
-    };
-    const snapshot = snapshotOf(stable, odd as typeof experimental);
-    const defs = collectDefinitions(snapshot);
+    const { snapshot, defs } = withResultlessRequest();
     expect(() => classifyMethods(snapshot, defs, noPolicy)).toThrow(
       /cannot find the result type of odd\/one.*RESULT_TYPE_OVERRIDES/,
     );
@@ -109,13 +114,7 @@ describe('classifyMethods (synthetic snapshot)', () => {
   });
 
   it('types a listed result-less request as unknown, and reports (not throws) in lenient mode', () => {
-    const { stable, experimental } = miniProtocols();
-    const odd = {
-      ...experimental,
-      clientRequests: [...experimental.clientRequests, ['odd/one', ref('ThingChangedNotification')]],
-    };
-    const snapshot = snapshotOf(stable, odd as typeof experimental);
-    const defs = collectDefinitions(snapshot);
+    const { snapshot, defs } = withResultlessRequest();
     const untyped = classifyMethods(snapshot, defs, { ...noPolicy, untypedResults: { 'odd/one': 'none' } });
     expect(untyped.methods.find((m) => m.method === 'odd/one')).toMatchObject({
       kind: 'request',
