@@ -47,10 +47,15 @@ beforeAll(async () => {
   model = await startScriptedModel([], { log: () => {} });
   home = await createCodexHome({ modelUrl: model.url });
   workspace = await createWorkspace();
-  [tokenServer, jwtServer] = await Promise.all([
-    launchAppServer({ codexHome: home.path, auth: 'capability-token', logger }),
-    launchAppServer({ codexHome: home.path, auth: 'signed-bearer-token', audience: 'box-1', logger }),
-  ]);
+  // One after the other: codex 0.150 fails "failed to initialize sqlite state runtime" when two
+  // app-servers initialise one CODEX_HOME at the same moment (docs/compatibility.md).
+  tokenServer = await launchAppServer({ codexHome: home.path, auth: 'capability-token', logger });
+  jwtServer = await launchAppServer({
+    codexHome: home.path,
+    auth: 'signed-bearer-token',
+    audience: 'box-1',
+    logger,
+  });
 });
 afterAll(async () => {
   await tokenServer?.close();
