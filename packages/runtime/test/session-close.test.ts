@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { compareVersions } from '@codexus/core';
 import { codexBinVersion, hang, message } from '@codexus/testkit';
 import { describe, expect, it } from 'vitest';
@@ -105,6 +106,9 @@ describe('Session.close when codex is gone or stuck', () => {
     try {
       const session = await h.client.startSession({ cwd: h.workspace.path });
       process.kill(pid, 'SIGSTOP');
+      // kill() only queues the signal: under load codex could still read and answer the request
+      // before it stops. Wait until the kernel shows it stopped (state T), bounded.
+      await waitUntil(() => /^\S+ \(.*\) T/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), 'codex to stop');
       await expect(session.close()).resolves.toBeUndefined();
       const entry = entries.find((e) => e.message.includes('unsubscribe'));
       expect(entry?.level).toBe('warn');
