@@ -7,7 +7,7 @@ import {
   type CompatibilityOptions,
   checkCompatibility,
   parseCodexVersion,
-  SUPPORTED_VERSION_RANGE,
+  resolveVersionRange,
   warnUntestedVersion,
 } from './version.js';
 
@@ -61,10 +61,7 @@ export async function handshake(connection: Connection, options: HandshakeOption
   }
   const codexVersion = parseCodexVersion(raw.userAgent);
   const compatibility = checkCompatibility(codexVersion, options);
-  const warning = warnUntestedVersion(codexVersion!, compatibility, {
-    ...SUPPORTED_VERSION_RANGE,
-    ...options.versionRange,
-  });
+  const warning = warnUntestedVersion(codexVersion!, compatibility, resolveVersionRange(options));
   if (warning) logger.warn(warning, { userAgent: raw.userAgent });
   await connection.notify('initialized');
   connection.markReady();

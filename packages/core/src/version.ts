@@ -6,8 +6,10 @@ import { CodexusError } from './errors.js';
  * - the pinned version: the protocol snapshot was generated from it and CI tests it;
  * - the minimum: the oldest version CI tests (every release from it up to the pin is accepted);
  * - newer than the pin: accepted, with one visible warning (untested; new fields are kept).
+ *
+ * `PINNED_CODEX_VERSION`: the codex version whose protocol snapshot this release was generated from
+ * and tested against.
  */
-/** The codex version whose protocol snapshot this release was generated from and tested against. */
 export const PINNED_CODEX_VERSION = '0.171.0';
 /** The oldest codex version this release accepts (and CI tests). */
 export const MIN_CODEX_VERSION = '0.150.0';
@@ -55,6 +57,14 @@ export interface CompatibilityOptions {
   allowUntestedVersion?: boolean | undefined;
 }
 
+/** The supported range with the overrides of `options.versionRange` (an `undefined` field keeps the default). */
+export function resolveVersionRange(options: CompatibilityOptions = {}): VersionRange {
+  return {
+    min: options.versionRange?.min ?? SUPPORTED_VERSION_RANGE.min,
+    pinned: options.versionRange?.pinned ?? SUPPORTED_VERSION_RANGE.pinned,
+  };
+}
+
 /**
  * The compatibility guard: below the minimum → `INCOMPATIBLE_VERSION` (unless
  * `allowUntestedVersion`); newer than the pinned snapshot → `'newer'` (the caller warns).
@@ -63,7 +73,7 @@ export function checkCompatibility(
   version: string | undefined,
   options: CompatibilityOptions = {},
 ): Compatibility {
-  const range: VersionRange = { ...SUPPORTED_VERSION_RANGE, ...options.versionRange };
+  const range = resolveVersionRange(options);
   if (version === undefined) {
     throw new CodexusError(
       'INCOMPATIBLE_VERSION',
