@@ -15,6 +15,8 @@ export const CODEXUS_ERROR_CODES = [
   'INCOMPATIBLE_VERSION',
   'VALIDATION_FAILED',
   'EXPERIMENTAL_API_REQUIRED',
+  /** The connected codex version does not have the method (checked locally; nothing was sent). */
+  'METHOD_UNSUPPORTED',
   'OUTPUT_INVALID',
   'SESSION_CLOSED',
   'TURN_IN_PROGRESS',

@@ -34,6 +34,7 @@ export {
   OMITTED_DEFINITIONS,
 } from './generated/definitions.js';
 export { type ClientFacade, FACADE_METHODS, type FacadeParams } from './generated/facade.js';
+export { HISTORY_VERSIONS } from './generated/history.js';
 export {
   CLIENT_NOTIFICATION_SCHEMAS,
   CLIENT_REQUEST_SCHEMAS,
@@ -79,6 +80,14 @@ export type {
   Stability,
 } from './method-info.js';
 export { getMethodSpec, type MethodSpec, type NotificationSpec, type RequestSpec } from './method-spec.js';
+export {
+  assertMethodSupported,
+  availableIn,
+  type MethodSupport,
+  methodSupport,
+  recordedMethods,
+  type SupportStatus,
+} from './method-support.js';
 export { experimentalFields, experimentalFieldsIn, isExperimental, stabilityOf } from './stability.js';
 export { toStrictSchema } from './strict-schema.js';
 export {

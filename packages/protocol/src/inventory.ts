@@ -1,3 +1,4 @@
+import { HISTORY_VERSIONS } from './generated/history.js';
 import {
   CODEX_PROTOCOL_VERSION,
   EXPERIMENTAL_PARAMS_FIELDS,
@@ -14,6 +15,7 @@ import type {
   MethodInfo,
   MethodKind,
 } from './method-info.js';
+import { availableIn } from './method-support.js';
 
 const GROUP_SHAPE: { readonly [G in MethodGroup]: { direction: Direction; kind: MethodKind } } = {
   clientRequest: { direction: 'clientToServer', kind: 'request' },
@@ -41,6 +43,7 @@ function expand(group: MethodGroup): MethodInfo[] {
         paramsMode,
         resultType,
         experimentalFields: EXPERIMENTAL_PARAMS_FIELDS[method] ?? [],
+        availableIn: availableIn(method, group),
       };
       const description = METHOD_DESCRIPTIONS[method];
       const stabilityReason = STABILITY_REASONS[method];
@@ -74,6 +77,7 @@ export function inventory(): Inventory {
   cached = Object.freeze({
     codexVersion: CODEX_PROTOCOL_VERSION,
     revision: PROTOCOL_REVISION,
+    recordedVersions: HISTORY_VERSIONS,
     methods: Object.freeze(methods),
     counts: Object.freeze({
       clientRequests: countsOf(groups.clientRequest),

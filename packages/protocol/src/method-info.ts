@@ -42,6 +42,8 @@ export interface MethodInfo {
   readonly resultType: string | null;
   /** Top-level params fields that need `capabilities.experimentalApi`. */
   readonly experimentalFields: readonly string[];
+  /** The recorded codex versions (`Inventory.recordedVersions`) that have the method, oldest first. */
+  readonly availableIn: readonly string[];
   /** From the schema, when it has one. */
   readonly description?: string;
   /** Why the stability came from policy rather than the schema. */
@@ -65,6 +67,8 @@ export interface Inventory {
   readonly codexVersion: string;
   /** `sha256:<hex>` over the vendored snapshot files. */
   readonly revision: string;
+  /** The codex versions whose method lists are recorded, oldest first; the last is the pin. */
+  readonly recordedVersions: readonly string[];
   readonly methods: readonly MethodInfo[];
   readonly counts: {
     readonly clientRequests: MethodCounts;

@@ -1,21 +1,30 @@
 import type { Disposable, RequestId, RequestOptions, ServerNotification, ServerRequest } from '@codexus/core';
 import {
+  assertMethodSupported,
   type ClientFacade,
   type ClientNotificationMap,
   type ClientNotificationMethod,
   type ClientRequestMap,
   type ClientRequestMethod,
+  CODEX_PROTOCOL_VERSION,
+  checkPayload,
   createFacade,
+  type MethodSupport,
+  methodSupport,
   type RequestFunction,
   type ServerNotificationMap,
   type ServerNotificationMethod,
   validateParams,
-  validateResult,
 } from '@codexus/protocol';
 import { type ConnectCallOptions, Runtime, type RuntimeConfig } from './runtime.js';
 
 export interface AppServerOptions {
-  /** Validate results loosely on arrival (unknown fields kept). Default false. */
+  /**
+   * Results are checked loosely on arrival (unknown fields kept). `false` (default): a result that
+   * misses a field or has a wrong type is still returned, and the issues are reported once per
+   * method as a warning on the runtime's logger; `true`: such a result rejects with
+   * `VALIDATION_FAILED`.
+   */
   validateResults?: boolean;
 }
 
@@ -31,11 +40,16 @@ export interface AppServer extends ClientFacade {}
 
 /**
  * Layer 5: typed requests by the generated method maps. `request` validates params strictly before
- * sending and enforces the experimental gate locally (`EXPERIMENTAL_API_REQUIRED`, nothing sent);
- * `requestUnchecked` is the raw escape hatch (the server answers for itself).
+ * sending and enforces, locally and before anything is sent, the experimental gate
+ * (`EXPERIMENTAL_API_REQUIRED`) and the connected version's method list (`METHOD_UNSUPPORTED`, see
+ * {@link AppServer.methodSupport}); `requestUnchecked` is the raw escape hatch (the server answers
+ * for itself).
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the facade's methods are assigned in the constructor.
 export class AppServer implements AsyncDisposable {
+  /** Methods whose mismatching results were already reported (once each). */
+  private readonly reported = new Set<string>();
+
   private constructor(
     readonly runtime: Runtime,
     private readonly options: AppServerOptions = {},
@@ -63,6 +77,14 @@ export class AppServer implements AsyncDisposable {
     return this.requestChecked(method, params, options) as Promise<ClientRequestMap[M]['result']>;
   }
 
+  /**
+   * Does the connected codex have `method`? From the recorded method lists of the supported range
+   * (`yes`, `no` or `unknown` with the reason); `request`/`notify` refuse only a `no`.
+   */
+  methodSupport(method: string): MethodSupport {
+    return methodSupport(method, this.runtime.server.codexVersion);
+  }
+
   /** The raw escape hatch: no validation, no local gate. */
   requestUnchecked<R = unknown>(method: string, params?: unknown, options?: RequestOptions): Promise<R> {
     return this.runtime.request<R>(method, params, options);
@@ -73,6 +95,7 @@ export class AppServer implements AsyncDisposable {
     method: M,
     params?: ClientNotificationMap[M]['params'],
   ): Promise<void> {
+    assertMethodSupported(method, this.runtime.server.codexVersion, 'clientNotification');
     const checked = validateParams(method, params, { experimentalApi: this.runtime.server.experimentalApi });
     await this.runtime.notify(method, checked);
   }
@@ -111,8 +134,19 @@ export class AppServer implements AsyncDisposable {
   }
 
   private async requestChecked(method: string, params: unknown, options?: RequestOptions): Promise<unknown> {
+    assertMethodSupported(method, this.runtime.server.codexVersion, 'clientRequest');
     const checked = validateParams(method, params, { experimentalApi: this.runtime.server.experimentalApi });
     const result = await this.runtime.request(method, checked, options);
-    return this.options.validateResults ? validateResult(method, result) : result;
+    const check = checkPayload(method, 'result', result, { mode: 'loose' });
+    if (check.ok) return check.value;
+    if (this.options.validateResults) throw check.error;
+    if (!this.reported.has(method)) {
+      this.reported.add(method);
+      this.runtime.logger.warn(`${method}: the result does not match the ${CODEX_PROTOCOL_VERSION} schema`, {
+        codexVersion: this.runtime.server.codexVersion,
+        issues: check.issues.slice(0, 10),
+      });
+    }
+    return result;
   }
 }

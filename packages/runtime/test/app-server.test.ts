@@ -1,3 +1,4 @@
+import { inventory, recordedMethods } from '@codexus/protocol';
 import { createCodexHome, createWorkspace, message, startScriptedModel } from '@codexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppServer, CodexusError } from '../src/index.js';
@@ -62,6 +63,32 @@ describe('AppServer (layer 5) against the real codex', () => {
     const raw = await app.requestUnchecked('mock/experimentalMethod', {}).catch((e: unknown) => e);
     expect((raw as { code?: number }).code).toBe(-32600);
     expect(String((raw as Error).message)).toMatch(/requires experimentalApi capability/);
+  });
+
+  it('the recorded method history matches this binary: every method it says is absent, codex does not know', async () => {
+    const version = app.runtime.server.codexVersion;
+    const absent = recordedMethods('clientRequest').filter((m) => app.methodSupport(m).status === 'no');
+    // On the pin: the methods older versions had and it dropped; on older codex: the newer methods.
+    expect(absent.length, `no recorded method is absent from codex ${version}`).toBeGreaterThan(0);
+    for (const method of absent) {
+      const raw = await app.requestUnchecked(method, {}).catch((e: unknown) => e);
+      expect(String((raw as Error).message), `${method} on codex ${version}`).toMatch(/unknown variant/);
+    }
+    const known = recordedMethods('clientRequest').filter((m) => app.methodSupport(m).status === 'yes');
+    expect(known).toContain('thread/start');
+    // Older codex (CI's oldest-version leg): a typed method it lacks is refused locally, nothing sent.
+    const typedAbsent = inventory().methods.find(
+      (m) => m.group === 'clientRequest' && app.methodSupport(m.method).status === 'no',
+    );
+    if (typedAbsent) {
+      const before = wire.length;
+      const error = await (app.request as (m: string, p?: unknown) => Promise<unknown>)(
+        typedAbsent.method,
+        {},
+      ).catch((e: unknown) => e);
+      expect(CodexusError.is(error, 'METHOD_UNSUPPORTED')).toBe(true);
+      expect(wire.length).toBe(before);
+    }
   });
 
   it('refuses an experimental params field of a stable method locally, naming the field', async () => {

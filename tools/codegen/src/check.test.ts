@@ -5,15 +5,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../test/fixtures.js';
 import { checkGenerated, formatCheckResult } from './check.js';
 import { runCheck } from './commands.js';
-import { type GeneratedFile, generate } from './generate.js';
-import { loadSnapshot } from './load-snapshot.js';
+import { type GeneratedFile, generateVendored } from './generate.js';
 import { generatedDir } from './paths.js';
 
 let files: GeneratedFile[];
 const dirs: string[] = [];
 
 beforeAll(() => {
-  files = generate(loadSnapshot(REPO_ROOT)).files;
+  files = generateVendored(REPO_ROOT).files;
 });
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });

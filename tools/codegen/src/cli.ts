@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { consoleOutput, runCheck, runDiff, runGenerate, runSnapshot } from './commands.js';
+import { consoleOutput, runCheck, runDiff, runGenerate, runHistory, runSnapshot } from './commands.js';
 import { findRepoRoot } from './paths.js';
 
 const USAGE = `codexus-codegen <command> [options]
@@ -11,6 +11,8 @@ Commands:
   generate                 vendored snapshot -> packages/protocol/src/generated
   check                    regenerate in memory; exit 1 with a diff if the checked-in output differs
   snapshot --codex <bin>   run <bin> to refresh the vendored snapshot; print the drift report
+  history --codex <bin>    record <bin>'s method list under schema/history/<version>.json (an older
+                           version of the supported range), for the per-method version presence
   diff --codex <bin>       print the drift report only (any codex version; what the policy does not
                            cover is reported as notes); exit 0 = no drift, 1 = drift, 2 = error
 
@@ -45,14 +47,15 @@ export function main(argv: readonly string[]): number {
     case 'check':
       return runCheck(root);
     case 'snapshot':
+    case 'history':
     case 'diff': {
       if (!values.codex) {
         consoleOutput.err(`${command} needs --codex <bin>\n\n${USAGE}`);
         return 2;
       }
-      return command === 'snapshot'
-        ? runSnapshot(root, values.codex)
-        : runDiff(root, values.codex, consoleOutput, { from: values.from, json: values.json });
+      if (command === 'snapshot') return runSnapshot(root, values.codex);
+      if (command === 'history') return runHistory(root, values.codex);
+      return runDiff(root, values.codex, consoleOutput, { from: values.from, json: values.json });
     }
     default:
       consoleOutput.err(`unknown command ${command}\n\n${USAGE}`);

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { checkGenerated, formatCheckResult } from './check.js';
 import { computeDrift, formatDrift, hasDrift } from './drift.js';
-import { generate } from './generate.js';
+import { generateVendored } from './generate.js';
+import { compareVersionText, historyOf, recordHistory, writeHistory } from './history.js';
 import { loadSnapshot } from './load-snapshot.js';
 import { buildModel, type GenerationModel, LENIENT_METHOD_POLICY } from './model.js';
 import { generatedDir, schemaRoot } from './paths.js';
@@ -30,7 +31,7 @@ export function runGenerate(
   io: Output = consoleOutput,
   outDir = generatedDir(repoRoot),
 ): number {
-  const { files, model } = generate(loadSnapshot(repoRoot));
+  const { files, model } = generateVendored(repoRoot);
   mkdirSync(outDir, { recursive: true });
   const keep = new Set(files.map((f) => f.path));
   for (const name of readdirSync(outDir))
@@ -52,7 +53,7 @@ export function runCheck(
   io: Output = consoleOutput,
   outDir = generatedDir(repoRoot),
 ): number {
-  const { files } = generate(loadSnapshot(repoRoot));
+  const { files } = generateVendored(repoRoot);
   const result = checkGenerated(outDir, files);
   (result.ok ? io.out : io.err)(formatCheckResult(result, outDir));
   return result.ok ? 0 : 1;
@@ -70,13 +71,38 @@ function vendoredModel(repoRoot: string): GenerationModel | undefined {
 /** `snapshot --codex <bin>`: refresh the vendored snapshot and print the drift report. */
 export function runSnapshot(repoRoot: string, codexBin: string, io: Output = consoleOutput): number {
   const before = vendoredModel(repoRoot);
+  const provenance = before ? loadSnapshot(repoRoot).provenance : undefined;
   const snapshot = replaceVendoredSnapshot(codexBin, schemaRoot(repoRoot));
+  if (before && compareVersionText(before.version, snapshot.version) < 0) {
+    // The old pin stays in the method history, so the per-method presence keeps it.
+    writeHistory(
+      schemaRoot(repoRoot),
+      historyOf(before, {
+        codexVersionOutput: provenance?.codexVersionOutput ?? `codex-cli ${before.version}`,
+        date: provenance?.date ?? '',
+        source: provenance?.source ?? '',
+        commands: provenance?.commands ?? [],
+      }),
+    );
+    io.out(`kept codex ${before.version}'s method list in schema/history/`);
+  }
   const after = buildModel(snapshot);
   io.out(formatDrift(computeDrift(before, after)));
   io.out('');
   io.out(`vendored codex ${snapshot.version} into ${snapshot.dir}`);
   io.out('next: review the drift, then pnpm --filter @codexus/codegen run generate (and add a changeset)');
   printNotes(after, io);
+  return 0;
+}
+
+/** `history --codex <bin>`: record the binary's method list under schema/history/ (then generate). */
+export function runHistory(repoRoot: string, codexBin: string, io: Output = consoleOutput): number {
+  const entry = recordHistory(codexBin, schemaRoot(repoRoot));
+  const counts = Object.entries(entry.methods).map(
+    ([group, methods]) => `${Object.keys(methods).length} ${group}`,
+  );
+  io.out(`recorded codex ${entry.codexVersion}: ${counts.join(', ')}`);
+  io.out('next: pnpm codegen generate (history.ts changes), and add a changeset');
   return 0;
 }
 

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { miniProtocols, PINNED_CODEX_VERSION, REPO_ROOT, snapshotOf } from '../test/fixtures.js';
-import { generate } from './generate.js';
-import { loadSnapshot } from './load-snapshot.js';
+import { generate, generateVendored } from './generate.js';
 
 describe('generate', () => {
-  const snapshot = loadSnapshot(REPO_ROOT);
-  const first = generate(snapshot);
+  const first = generateVendored(REPO_ROOT);
 
   it('is deterministic', () => {
-    const second = generate(loadSnapshot(REPO_ROOT));
+    const second = generateVendored(REPO_ROOT);
     expect(second.files).toEqual(first.files);
   });
 
@@ -21,6 +19,7 @@ describe('generate', () => {
       'method-schemas.ts',
       'facade.ts',
       'decoders.ts',
+      'history.ts',
     ]);
     for (const file of first.files) {
       expect(
@@ -55,7 +54,7 @@ describe('generate', () => {
   it('records the version and revision constants', () => {
     const methods = first.files.find((f) => f.path === 'methods.ts')!.content;
     expect(methods).toContain(`export const CODEX_PROTOCOL_VERSION = '${PINNED_CODEX_VERSION}';`);
-    expect(methods).toContain(`export const PROTOCOL_REVISION = '${snapshot.revision}';`);
+    expect(methods).toContain(`export const PROTOCOL_REVISION = '${first.model.revision}';`);
   });
 
   it('runs on a synthetic snapshot', () => {

@@ -2,17 +2,22 @@ import type { MethodPolicy } from './classify-methods.js';
 import { emitDecoders } from './emit-decoders.js';
 import { emitDefinitions } from './emit-definitions.js';
 import { emitFacade } from './emit-facade.js';
+import { emitHistory } from './emit-history.js';
 import { emitMethodSchemas, emitMethods } from './emit-methods.js';
 import { emitHelpers, emitSchemas } from './emit-schemas.js';
 import { emitTypes } from './emit-types.js';
 import { formatGenerated } from './format.js';
-import type { Snapshot } from './load-snapshot.js';
+import type { HistoryEntry } from './history.js';
+import { loadHistory } from './history.js';
+import { loadSnapshot, type Snapshot } from './load-snapshot.js';
 import { buildModel, type GenerationModel } from './model.js';
+import { schemaRoot } from './paths.js';
 import { typeImport } from './print.js';
 
 /**
  * The whole pipeline: snapshot → model (definitions, methods, IR) → emitted files → formatted.
- * Pure: it reads nothing but the snapshot and writes nothing; `cli.ts` does the I/O.
+ * Pure: it reads nothing but the snapshot (and the method history) and writes nothing; `cli.ts`
+ * does the I/O.
  */
 
 export interface GeneratedFile {
@@ -26,7 +31,11 @@ export interface GenerateResult {
   model: GenerationModel;
 }
 
-export function generate(snapshot: Snapshot, policy?: MethodPolicy): GenerateResult {
+export function generate(
+  snapshot: Snapshot,
+  policy?: MethodPolicy,
+  history: readonly HistoryEntry[] = [],
+): GenerateResult {
   const model = buildModel(snapshot, policy);
   const { body: schemaBody, helpers } = emitSchemas(model.definitions);
   const schemas = [
@@ -49,6 +58,7 @@ export function generate(snapshot: Snapshot, policy?: MethodPolicy): GenerateRes
     ['method-schemas.ts', emitMethodSchemas(model), 'Params/result schemas of every method.'],
     ['facade.ts', emitFacade(model), 'The client facade: one camelCase method per client request.'],
     ['decoders.ts', emitDecoders(model), 'Typed unions returned by decodeServerRequest/decodeNotification.'],
+    ['history.ts', emitHistory(model, history), 'Which recorded codex versions have each method.'],
   ];
   return {
     model,
@@ -57,4 +67,9 @@ export function generate(snapshot: Snapshot, policy?: MethodPolicy): GenerateRes
       content: formatGenerated(body, model.version, summary),
     })),
   };
+}
+
+/** What the repository's vendored inputs generate: the pin's snapshot plus the method history. */
+export function generateVendored(repoRoot: string, policy?: MethodPolicy): GenerateResult {
+  return generate(loadSnapshot(repoRoot), policy, loadHistory(schemaRoot(repoRoot)));
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDiff, runSnapshot } from '../src/commands.js';
+import { loadHistory } from '../src/history.js';
 import { loadSnapshot, loadSnapshotDir, type Provenance, sha256Hex } from '../src/load-snapshot.js';
 import { LAYOUT } from '../src/policy.js';
 import { exportSchema } from '../src/snapshot.js';
@@ -82,5 +83,11 @@ describe('snapshot against the real codex', () => {
     const refreshed = loadSnapshot(root);
     expect(refreshed.version).toBe(PINNED_CODEX_VERSION);
     expect(refreshed.revision).toBe(loadSnapshot(REPO_ROOT).revision);
+    // The old pin's method list is kept in the history (without the method it lacked).
+    expect(text).toContain("kept codex 0.168.0's method list");
+    const [kept] = loadHistory(join(root, LAYOUT.schemaRoot));
+    expect(kept?.codexVersion).toBe('0.168.0');
+    expect(kept?.methods.clientRequests).toHaveProperty('thread/start');
+    expect(kept?.methods.clientRequests).not.toHaveProperty('thread/sample');
   });
 });
