@@ -14,14 +14,13 @@ export type PatchConflict =
 
 export type PatchConflictKind = PatchConflict['kind'];
 
-const marker = Symbol.for('codexus.artifact.ArtifactConflictError');
-
 /**
  * A change that was refused so that nothing is lost: the stored text is unchanged. Carries the typed
  * {@link PatchConflict} in `conflict` (also in `data.conflict`).
  * Its `code` is `CONFLICT`.
  */
 export class ArtifactConflictError extends CodexusError {
+  static override readonly brand: string = 'codexus.artifact.ArtifactConflictError';
   readonly conflict: PatchConflict;
   readonly artifactId: string | undefined;
 
@@ -32,14 +31,8 @@ export class ArtifactConflictError extends CodexusError {
       data: { conflict, artifactId: options.artifactId },
     });
     this.name = 'ArtifactConflictError';
-    Object.defineProperty(this, marker, { value: true });
     this.conflict = conflict;
     this.artifactId = options.artifactId;
-  }
-
-  /** True for any ArtifactConflictError, also one created by another copy of this package. */
-  static override isInstance(error: unknown): error is ArtifactConflictError {
-    return typeof error === 'object' && error !== null && marker in error;
   }
 }
 

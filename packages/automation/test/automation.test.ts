@@ -78,7 +78,7 @@ describe('automation against the real codex', () => {
     );
     const final = await within(handle.done, 10_000, 'done');
     expect(final).toMatchObject({ state: 'failed', runs: 1 });
-    expect(PromptRunError.isPromptRunError(final.lastError)).toBe(true);
+    expect(PromptRunError.isInstance(final.lastError)).toBe(true);
     const error = final.lastError as PromptRunError;
     expect(error.code).toBe('TURN_FAILED');
     expect(error.serverMessage).toContain('the model broke');

@@ -88,7 +88,13 @@ describe('Connection: malformed responses', () => {
       (id) => `{"id":${id},"error":{"code":-32600,"message":"thread not found: x","data":[1]}}`,
     );
     const error = await rejection(connection.request('thread/read'));
-    expect(error).toMatchObject({ name: 'CodexRpcError', code: -32600, data: [1], kind: 'threadNotFound' });
+    expect(error).toMatchObject({
+      name: 'CodexRpcError',
+      code: 'RPC_THREAD_NOT_FOUND',
+      rpcCode: -32600,
+      rpcData: [1],
+      kind: 'threadNotFound',
+    });
   });
 });
 

@@ -156,7 +156,8 @@ describe('Connection (in-memory transport)', () => {
     expect(attempts).toBe(3);
     const err = await rejection(connection.request('bad'));
     expect(CodexRpcError.isInstance(err) && err.isThreadNotFound()).toBe(true);
-    expect((err as CodexRpcError).data).toBe(1);
+    expect((err as CodexRpcError).rpcData).toBe(1);
+    expect(CodexusError.is(err, 'RPC_THREAD_NOT_FOUND')).toBe(true);
     const busy = await rejection(connection.request('always-busy'));
     expect(CodexRpcError.isInstance(busy) && busy.isOverloaded()).toBe(true);
     expect(connection.metrics().overloadRetries).toBe(2 + 3);

@@ -50,6 +50,43 @@ describe('errors', () => {
     expect(CodexRpcError.isInstance(err)).toBe(false);
   });
 
+  it('guards are exact per class: a subclass guard never narrows a parent instance', () => {
+    class ChildError extends CodexusError {
+      static override readonly brand: string = 'codexus.test.ChildError';
+      readonly extra = 1;
+    }
+    const parent = new CodexusError('ABORTED', 'x');
+    const child = new ChildError('ABORTED', 'y');
+    expect(ChildError.isInstance(parent)).toBe(false);
+    expect(ChildError.is(parent, 'ABORTED')).toBe(false);
+    expect(ChildError.isInstance(child)).toBe(true);
+    expect(ChildError.is(child, 'ABORTED')).toBe(true);
+    expect(ChildError.is(child, 'TURN_FAILED')).toBe(false);
+    expect(CodexusError.isInstance(child)).toBe(true);
+    // Cross-realm: another copy of the class marks instances with the same registry symbols.
+    const foreign = { [Symbol.for('codexus.test.ChildError')]: true, code: 'ABORTED' };
+    expect(ChildError.isInstance(foreign)).toBe(true);
+    expect(CodexusError.isInstance(foreign)).toBe(false);
+    expect(CodexRpcError.isInstance(child)).toBe(false);
+  });
+
+  it('an RPC error is a CodexusError with a string code per kind; the wire code is rpcCode', () => {
+    const notFound = new CodexRpcError('thread/read', -32600, 'thread not found: t', { x: 1 });
+    expect(CodexusError.isInstance(notFound)).toBe(true);
+    expect(CodexusError.is(notFound, 'RPC_THREAD_NOT_FOUND')).toBe(true);
+    expect(CodexRpcError.is(notFound, 'RPC_THREAD_NOT_FOUND')).toBe(true);
+    expect(notFound).toMatchObject({
+      rpcCode: -32600,
+      rpcData: { x: 1 },
+      kind: 'threadNotFound',
+      method: 'thread/read',
+    });
+    expect(notFound.data).toMatchObject({ method: 'thread/read', rpcCode: -32600, kind: 'threadNotFound' });
+    expect(new CodexRpcError('m', -32001, 'busy').code).toBe('RPC_OVERLOADED');
+    expect(new CodexRpcError('m', -32600, 'something else').code).toBe('RPC_ERROR');
+    expect(CodexRpcError.isInstance(new CodexusError('ABORTED', 'x'))).toBe(false);
+  });
+
   it('computes bounded jittered backoff', () => {
     const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
     expect(backoffDelay(0, policy, () => 0.999)).toBe(99);

@@ -1,8 +1,9 @@
 /**
- * Two error roots, as in the wire/local split of JSON-RPC clients:
- * - {@link CodexRpcError}: the server answered a request with a JSON-RPC error (numeric `code`).
- * - {@link CodexusError}: something failed on our side (string `code`).
- * Both carry `cause` and have a cross-realm `isInstance` (works across duplicated package copies).
+ * One error root: {@link CodexusError}, with a string `code`, `data` and `cause`. A JSON-RPC error
+ * answer from the server is a {@link CodexRpcError} (a `CodexusError` whose code is `RPC_<kind>`;
+ * the wire's numeric code is `rpcCode`). Every class has a cross-realm `isInstance` that is exact
+ * for that class (it works across duplicated package copies and never narrows a parent to a child)
+ * and `is(error, code)`.
  */
 
 export const CODEXUS_ERROR_CODES = [
@@ -28,11 +29,26 @@ export const CODEXUS_ERROR_CODES = [
   'CONFLICT',
   /** The thing asked for does not exist (or is not visible to the caller). */
   'NOT_FOUND',
+  /** JSON-RPC error answers ({@link CodexRpcError}), one code per {@link CodexRpcErrorKind}. */
+  'RPC_NOT_INITIALIZED',
+  'RPC_ALREADY_INITIALIZED',
+  'RPC_EXPERIMENTAL_API_REQUIRED',
+  'RPC_METHOD_NOT_FOUND',
+  'RPC_THREAD_NOT_FOUND',
+  'RPC_NO_ROLLOUT',
+  'RPC_STEER_MISMATCH',
+  'RPC_INVALID_PARAMS',
+  'RPC_OVERLOADED',
+  /** A JSON-RPC error answer of no known kind. */
+  'RPC_ERROR',
 ] as const;
 export type CodexusErrorCode = (typeof CODEXUS_ERROR_CODES)[number];
 
-const codexusMarker = Symbol.for('codexus.error.CodexusError');
-const rpcMarker = Symbol.for('codexus.error.CodexRpcError');
+/** What a class needs for the `isInstance`/`is` guards: its own brand, and its instance type. */
+export interface BrandedErrorClass<T> {
+  readonly brand: string;
+  readonly prototype: T;
+}
 
 export interface CodexusErrorOptions {
   cause?: unknown;
@@ -40,27 +56,46 @@ export interface CodexusErrorOptions {
   data?: Readonly<Record<string, unknown>>;
 }
 
-/** A local failure with a string code. `error.code` is stable; the message is for people. */
+/**
+ * A failure with a string code. `error.code` is stable; the message is for people. Subclasses set
+ * their own `static override readonly brand` (a global-registry symbol key), so that
+ * `Subclass.isInstance(parentInstance)` is false.
+ */
 export class CodexusError extends Error {
+  /** The key of this class's cross-realm marker (`Symbol.for(brand)`); every subclass sets its own. */
+  static readonly brand: string = 'codexus.error.CodexusError';
   readonly code: CodexusErrorCode;
   readonly data: Readonly<Record<string, unknown>> | undefined;
 
   constructor(code: CodexusErrorCode, message: string, options: CodexusErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CodexusError';
-    Object.defineProperty(this, codexusMarker, { value: true });
+    // One marker per class of the chain that declares a brand: CodexusError, then each subclass.
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, 'brand'))
+        Object.defineProperty(this, Symbol.for((c as unknown as { brand: string }).brand), { value: true });
+    }
     this.code = code;
     this.data = options.data;
   }
 
-  /** True for any CodexusError, also one created by another copy of this package. */
-  static isInstance(error: unknown): error is CodexusError {
-    return typeof error === 'object' && error !== null && codexusMarker in error;
+  /** True for an instance of this class (or a subclass), also one created by another copy of the package. */
+  static isInstance<T>(this: BrandedErrorClass<T>, error: unknown): error is T {
+    return typeof error === 'object' && error !== null && Symbol.for(this.brand) in error;
   }
 
-  /** True when `error` is a CodexusError with the given code. */
-  static is(error: unknown, code: CodexusErrorCode): error is CodexusError {
-    return CodexusError.isInstance(error) && error.code === code;
+  /** True when `error` is an instance of this class with the given code. */
+  static is<T extends { readonly code: CodexusErrorCode }>(
+    this: BrandedErrorClass<T>,
+    error: unknown,
+    code: CodexusErrorCode,
+  ): error is T {
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      Symbol.for(this.brand) in error &&
+      (error as { code?: unknown }).code === code
+    );
   }
 }
 
@@ -97,41 +132,55 @@ export const RPC_ERROR_KINDS = [
 
 export type CodexRpcErrorKind = (typeof RPC_ERROR_KINDS)[number][0] | 'overloaded' | 'other';
 
-/** A JSON-RPC error response from the server. */
-export class CodexRpcError extends Error {
-  readonly code: number;
-  readonly data: unknown;
+const RPC_CODES = {
+  notInitialized: 'RPC_NOT_INITIALIZED',
+  alreadyInitialized: 'RPC_ALREADY_INITIALIZED',
+  experimentalApiRequired: 'RPC_EXPERIMENTAL_API_REQUIRED',
+  methodNotFound: 'RPC_METHOD_NOT_FOUND',
+  threadNotFound: 'RPC_THREAD_NOT_FOUND',
+  noRollout: 'RPC_NO_ROLLOUT',
+  steerMismatch: 'RPC_STEER_MISMATCH',
+  invalidParams: 'RPC_INVALID_PARAMS',
+  overloaded: 'RPC_OVERLOADED',
+  other: 'RPC_ERROR',
+} as const satisfies Record<CodexRpcErrorKind, CodexusErrorCode>;
+
+/**
+ * A JSON-RPC error answer from the server: `code` is `RPC_<kind>` (`CodexusError.is(e,
+ * 'RPC_THREAD_NOT_FOUND')`), `rpcCode` the wire's number, `rawMessage` the server's text.
+ */
+export class CodexRpcError extends CodexusError {
+  static override readonly brand: string = 'codexus.error.CodexRpcError';
+  /** The JSON-RPC error code on the wire (codex uses -32600 for nearly everything). */
+  readonly rpcCode: number;
+  /** The `data` member of the JSON-RPC error, verbatim. */
+  readonly rpcData: unknown;
   readonly method: string;
   /** The classified kind (from code and message); `other` when nothing matched. */
   readonly kind: CodexRpcErrorKind;
+  /** The server's message, verbatim. */
+  readonly rawMessage: string;
 
   constructor(
     method: string,
-    code: number,
+    rpcCode: number,
     message: string,
-    data?: unknown,
+    rpcData?: unknown,
     options: { cause?: unknown } = {},
   ) {
     // Never throws, whatever it is given: it is built while a response is being settled.
     const text = typeof message === 'string' ? message : String(message);
-    super(
-      `${method}: ${truncate(text, 300)} (code ${code})`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
+    const kind = classifyRpcError(rpcCode, text);
+    super(RPC_CODES[kind], `${method}: ${truncate(text, 300)} (code ${rpcCode})`, {
+      cause: options.cause,
+      data: { method, rpcCode, kind, ...(rpcData === undefined ? {} : { rpcData }) },
+    });
     this.name = 'CodexRpcError';
-    Object.defineProperty(this, rpcMarker, { value: true });
     this.method = method;
-    this.code = code;
-    this.data = data;
-    this.kind = classifyRpcError(code, text);
+    this.rpcCode = rpcCode;
+    this.rpcData = rpcData;
+    this.kind = kind;
     this.rawMessage = text;
-  }
-
-  /** The server's message, verbatim. */
-  readonly rawMessage: string;
-
-  static isInstance(error: unknown): error is CodexRpcError {
-    return typeof error === 'object' && error !== null && rpcMarker in error;
   }
 
   isOverloaded(): boolean {

@@ -85,7 +85,8 @@ describe(`core against the real codex ${codexBinVersion()}`, () => {
     const error = await shared.connection.request('no/such/method', {}).catch((e: unknown) => e);
     expect(CodexRpcError.isInstance(error)).toBe(true);
     const e = error as CodexRpcError;
-    expect(e.code).toBe(-32600);
+    expect(e.rpcCode).toBe(-32600);
+    expect(e.code).toBe('RPC_METHOD_NOT_FOUND');
     expect(e.isMethodNotFound()).toBe(true);
     expect(e.rawMessage).toContain('unknown variant `no/such/method`');
   });

@@ -18,8 +18,6 @@ const FALLBACK_CODES = {
   shutdown: 'CONNECTION_CLOSED',
 } as const satisfies Record<QuickRunErrorKind, CodexusErrorCode>;
 
-const marker = Symbol.for('codexus.error.QuickRunError');
-
 export interface QuickRunErrorOptions {
   /** With kind `run` (or `connect`, after the first thread failed to start): closing codex failed too. */
   shutdownError?: unknown;
@@ -36,6 +34,7 @@ export interface QuickRunErrorOptions {
  * `cause` is the underlying error. A run error followed by a shutdown error keeps both.
  */
 export class QuickRunError extends CodexusError {
+  static override readonly brand: string = 'codexus.error.QuickRunError';
   readonly kind: QuickRunErrorKind;
   /** The error of the run phase (kind `run`), e.g. a `PromptRunError` with its `partial` result. */
   readonly runError: unknown;
@@ -52,17 +51,11 @@ export class QuickRunError extends CodexusError {
       cause,
       data: { ...(CodexusError.isInstance(cause) ? cause.data : undefined), kind },
     });
-    Object.defineProperty(this, marker, { value: true });
     this.name = 'QuickRunError';
     this.kind = kind;
     this.runError = kind === 'run' ? cause : undefined;
     this.shutdownError = kind === 'shutdown' ? cause : options.shutdownError;
     this.result = options.result;
-  }
-
-  /** True for any QuickRunError, also one created by another copy of this package. */
-  static override isInstance(error: unknown): error is QuickRunError {
-    return typeof error === 'object' && error !== null && marker in error;
   }
 }
 

@@ -99,7 +99,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     const error = await failureOf(quickRun(h.workspace.path, 'fail please', options()));
     expect(error.kind).toBe('run');
     expect(error.code).toBe('TURN_FAILED');
-    expect(PromptRunError.isPromptRunError(error.cause)).toBe(true);
+    expect(PromptRunError.isInstance(error.cause)).toBe(true);
     expect(error.runError).toBe(error.cause);
     expect(error.shutdownError).toBeUndefined();
     expect((error.cause as PromptRunError).serverMessage).toContain('the model broke');
@@ -119,7 +119,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     expect(Date.now() - abortedAt).toBeLessThan(5_000);
     expect(error.kind).toBe('run');
     expect(error.code).toBe('ABORTED');
-    expect(PromptRunError.isPromptRunError(error.cause)).toBe(true);
+    expect(PromptRunError.isInstance(error.cause)).toBe(true);
     expectNothingLeft();
   });
 

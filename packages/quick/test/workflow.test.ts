@@ -129,7 +129,7 @@ describe.runIf(procAvailable)('Workflow against the real codex', () => {
     it('a failed run rejects with PromptRunError and the workflow stays usable', async () => {
       h.model.enqueue(failure('model broke'), message('recovered'));
       const error = await workflow.run('fail').catch((e: unknown) => e);
-      expect(PromptRunError.isPromptRunError(error)).toBe(true);
+      expect(PromptRunError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ code: 'TURN_FAILED' });
       await expect(workflow.run('again')).resolves.toMatchObject({ text: 'recovered' });
     });

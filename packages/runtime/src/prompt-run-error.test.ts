@@ -37,10 +37,10 @@ describe('PromptRunError', () => {
     expect(e.isQuotaExceeded()).toBe(true);
     expect(e.isRetryable()).toBe(false);
     expect(CodexusError.isInstance(e)).toBe(true);
-    expect(PromptRunError.isPromptRunError(e)).toBe(true);
+    expect(PromptRunError.isInstance(e)).toBe(true);
     expect(new PromptRunError('aborted', 'a', partial).code).toBe('ABORTED');
     expect(new PromptRunError('inactivity', 'a', partial).code).toBe('REQUEST_TIMEOUT');
     expect(new PromptRunError('connectionClosed', 'a', partial).code).toBe('CONNECTION_CLOSED');
-    expect(PromptRunError.isPromptRunError(new CodexusError('ABORTED', 'x'))).toBe(false);
+    expect(PromptRunError.isInstance(new CodexusError('ABORTED', 'x'))).toBe(false);
   });
 });

@@ -47,6 +47,7 @@ const REASON_CODES = {
  * Keeps the server's message verbatim and the partial result.
  */
 export class PromptRunError extends CodexusError {
+  static override readonly brand: string = 'codexus.error.PromptRunError';
   readonly reason: PromptRunFailureReason;
   readonly failureClass: TurnFailureClass;
   readonly codexErrorInfo: unknown;
@@ -81,9 +82,5 @@ export class PromptRunError extends CodexusError {
   /** True for rate limits and overload (retry later). */
   isRetryable(): boolean {
     return this.failureClass === 'rateLimit';
-  }
-
-  static isPromptRunError(error: unknown): error is PromptRunError {
-    return CodexusError.isInstance(error) && 'partial' in error && 'reason' in error;
   }
 }

@@ -29,6 +29,7 @@ export interface OutputIssue {
 
 /** The final message was not JSON, or not of the schema's shape. Nothing is coerced. */
 export class OutputInvalidError extends CodexusError {
+  static override readonly brand: string = 'codexus.error.OutputInvalidError';
   /** The model's final message, verbatim. */
   readonly rawText: string;
   readonly issues: readonly OutputIssue[];

@@ -61,7 +61,7 @@ describe('AppServer (layer 5) against the real codex', () => {
     expect(CodexusError.is(error, 'EXPERIMENTAL_API_REQUIRED')).toBe(true);
     expect(wire.length).toBe(before);
     const raw = await app.requestUnchecked('mock/experimentalMethod', {}).catch((e: unknown) => e);
-    expect((raw as { code?: number }).code).toBe(-32600);
+    expect((raw as { rpcCode?: number }).rpcCode).toBe(-32600);
     expect(String((raw as Error).message)).toMatch(/requires experimentalApi capability/);
   });
 

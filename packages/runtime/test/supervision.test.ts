@@ -21,7 +21,7 @@ describe('supervision against the real codex', () => {
     process.kill(pidOf(h), 'SIGKILL');
     const error = await pending.catch((e: unknown) => e);
     expect(performance.now() - killedAt).toBeLessThan(1_000);
-    expect(PromptRunError.isPromptRunError(error)).toBe(true);
+    expect(PromptRunError.isInstance(error)).toBe(true);
     expect(CodexusError.is(error, 'CONNECTION_CLOSED')).toBe(true);
     await h.client.runtime.closed;
     expect(h.client.runtime.lifecycle).toBe('closed');

@@ -48,7 +48,7 @@ describe('turn lifecycle against the real codex', () => {
     h.model.enqueue(failure('the model broke', 'server_error'));
     const session = await h.client.startSession({ cwd: h.workspace.path });
     const error = await session.ask('fail').catch((e: unknown) => e);
-    expect(PromptRunError.isPromptRunError(error)).toBe(true);
+    expect(PromptRunError.isInstance(error)).toBe(true);
     const e = error as PromptRunError;
     expect(e.code).toBe('TURN_FAILED');
     expect(e.serverMessage).toContain('the model broke');

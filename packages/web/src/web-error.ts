@@ -52,6 +52,10 @@ function statusOfCode(code: CodexusErrorCode): number {
       return 503;
     case 'REQUEST_TIMEOUT':
       return 504;
+    case 'NOT_FOUND':
+    case 'RPC_THREAD_NOT_FOUND':
+    case 'RPC_NO_ROLLOUT':
+      return 404;
     default:
       return 502;
   }

@@ -44,7 +44,7 @@ export async function preRun(
   const patch = pre ? throwIfBlocked(pre) : undefined;
   const patched = patch ? applyHookPatch(call, patch) : call;
   const finish = async (result?: PromptRunResult, error?: unknown): Promise<PromptRunResult> => {
-    const settled = result ?? (PromptRunError.isPromptRunError(error) ? error.partial : undefined);
+    const settled = result ?? (PromptRunError.isInstance(error) ? error.partial : undefined);
     const post: HookReport[] = runs
       ? await engine.runPost('PostRun', {
           cwd,

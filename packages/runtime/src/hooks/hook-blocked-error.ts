@@ -7,6 +7,7 @@ import type { PreHookOutcome } from './hook-engine.js';
  * reason; `reports` holds the reports of the hooks that ran in that phase.
  */
 export class HookBlockedError extends CodexusError {
+  static override readonly brand: string = 'codexus.error.HookBlockedError';
   readonly phase: PrePhase;
   readonly hook: string;
   readonly reason: BlockReason;

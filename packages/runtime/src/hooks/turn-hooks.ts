@@ -82,7 +82,7 @@ export function runPostTurn(
  * `error` is the message of the error the call failed with (or the server's turn error).
  */
 export function runHookResult(result: PromptRunResult, error?: Error): HookResult {
-  const clientSide = PromptRunError.isPromptRunError(error) && error.reason !== 'failed';
+  const clientSide = PromptRunError.isInstance(error) && error.reason !== 'failed';
   const hookResult: HookResult = {
     status: clientSide ? (error as PromptRunError).reason : result.status,
     text: result.text,

@@ -304,7 +304,7 @@ export class WebSession {
     try {
       result = await stream.result;
     } catch (failure) {
-      result = PromptRunError.isPromptRunError(failure) ? failure.partial : emptyResult(turnIdOf());
+      result = PromptRunError.isInstance(failure) ? failure.partial : emptyResult(turnIdOf());
       error = { message: String((failure as Error)?.message ?? failure) };
       const code = (failure as { code?: unknown })?.code;
       if (typeof code === 'string') error.code = code;
