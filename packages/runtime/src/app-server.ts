@@ -17,6 +17,7 @@ import {
   validateParams,
 } from '@codexus/protocol';
 import { type ConnectCallOptions, Runtime, type RuntimeConfig } from './runtime.js';
+import { type WaitForOptions, waitForNotification } from './wait-for.js';
 
 export interface AppServerOptions {
   /**
@@ -110,6 +111,25 @@ export class AppServer implements AsyncDisposable {
     listener: (params: ServerNotificationMap[M]['params'], notification: ServerNotification) => void,
   ): Disposable {
     return this.runtime.on(method, (n) => listener(n.params as ServerNotificationMap[M]['params'], n));
+  }
+
+  /**
+   * The params of the first `method` notification (after the call) that `predicate` accepts, typed
+   * by the generated map. Bounded: `REQUEST_TIMEOUT` after `timeoutMs` (default 120 s), `ABORTED`
+   * on the signal, `CONNECTION_CLOSED` when the runtime closes.
+   */
+  async waitFor<M extends ServerNotificationMethod>(
+    method: M,
+    predicate?: (params: ServerNotificationMap[M]['params']) => boolean,
+    options?: WaitForOptions,
+  ): Promise<ServerNotificationMap[M]['params']> {
+    const notification = await waitForNotification(
+      this.runtime,
+      method,
+      predicate && ((n) => predicate(n.params as ServerNotificationMap[M]['params'])),
+      options,
+    );
+    return notification.params as ServerNotificationMap[M]['params'];
   }
 
   /** Server requests waiting for an answer (never auto-answered). */

@@ -32,14 +32,12 @@ describe('AppServer (layer 5) against the real codex', () => {
     const started = await app.request('thread/start', { cwd: workspace.path });
     expect(started.modelProvider).toBe('codexus-scripted');
     const threadId = started.thread.id;
-    const done = new Promise<string>((resolve) => {
-      app.on('turn/completed', (params) => {
-        if (params.threadId === threadId) resolve(params.turn.status);
-      });
+    const done = app.waitFor('turn/completed', (params) => params.threadId === threadId, {
+      timeoutMs: 60_000,
     });
     const turn = await app.turnStart({ threadId, input: [{ type: 'text', text: 'hi', text_elements: [] }] });
     expect(turn.turn.id).toBeTruthy();
-    await expect(done).resolves.toBe('completed');
+    await expect(done).resolves.toMatchObject({ threadId, turn: { id: turn.turn.id, status: 'completed' } });
     const read = await app.threadRead({ threadId, includeTurns: true });
     expect(read.thread.id).toBe(threadId);
     const models = await app.modelList({});
