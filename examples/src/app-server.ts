@@ -22,7 +22,7 @@ export async function main(): Promise<void> {
   const done = new Promise<string>((resolve) => app.on('turn/completed', (p) => resolve(p.turn.status)));
   await app.request('turn/start', {
     threadId: thread.id,
-    input: [{ type: 'text', text: 'hi', text_elements: [] }],
+    input: [{ type: 'text', text: 'hi' }],
   });
   say.note(`turn/completed: ${await done}`);
   try {
