@@ -72,7 +72,7 @@ export {
   type RemoteOptions,
   remoteHeaders,
 } from './remote-config.js';
-export type { RequestOptions } from './request-options.js';
+export { type CallScope, callScope, type RequestOptions } from './request-options.js';
 export {
   CODEX_BIN_ENV,
   type ResolveCodexBinOptions,

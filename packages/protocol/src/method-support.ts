@@ -51,16 +51,17 @@ export function recordedMethods(group: MethodGroup): readonly string[] {
   return Object.keys(METHOD_PRESENCE[group]);
 }
 
+const versionsIn = (mask: number): readonly string[] => HISTORY_VERSIONS.filter((_, i) => has(mask, i));
+
 /** The recorded versions that have `method` (in `group`, or in any group), oldest first. */
 export function availableIn(method: string, group?: MethodGroup): readonly string[] {
-  const mask = presenceOf(method, group) ?? 0;
-  return HISTORY_VERSIONS.filter((_, i) => has(mask, i));
+  return versionsIn(presenceOf(method, group) ?? 0);
 }
 
 /** Whether codex `codexVersion` has `method` (see {@link SupportStatus}). */
 export function methodSupport(method: string, codexVersion: string, group?: MethodGroup): MethodSupport {
   const mask = presenceOf(method, group);
-  const versions = availableIn(method, group);
+  const versions = versionsIn(mask ?? 0);
   const pin = HISTORY_VERSIONS[HISTORY_VERSIONS.length - 1]!;
   const base = {
     method,

@@ -1,11 +1,13 @@
 import {
+  type CallScope,
   CodexusError,
+  callScope,
   type Disposable,
   type ServerNotification,
   type TransportCloseInfo,
 } from '@codexus/core';
 
-/** Bounds of a `waitFor`: `timeoutMs` (default 120 000; `0` or `Infinity` waits without a timer) and a signal. */
+/** Bounds of a `waitFor`, as for a request: `timeoutMs` (default 120 000; `0` or `Infinity` disables) and a signal. */
 export interface WaitForOptions {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
@@ -31,19 +33,17 @@ export function waitForNotification(
   predicate: ((notification: ServerNotification) => boolean) | undefined,
   options: WaitForOptions = {},
 ): Promise<ServerNotification> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
-  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-    return Promise.reject(
-      new CodexusError('VALIDATION_FAILED', `waitFor ${method}: timeoutMs must be a non-negative number`, {
-        data: { path: 'timeoutMs', timeoutMs },
-      }),
-    );
+  let scope: CallScope;
+  try {
+    // One deadline and signal, with the typed REQUEST_TIMEOUT / ABORTED errors of every request.
+    scope = callScope(`waitFor ${method}`, options, DEFAULT_WAIT_TIMEOUT_MS);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const { signal } = options;
-  if (signal?.aborted) {
-    return Promise.reject(
-      new CodexusError('ABORTED', `waitFor ${method}: aborted`, { cause: signal.reason, data: { method } }),
-    );
+  const { signal } = scope;
+  if (signal.aborted) {
+    scope.dispose();
+    return Promise.reject(signal.reason);
   }
   return new Promise<ServerNotification>((resolve, reject) => {
     let done = false;
@@ -51,8 +51,8 @@ export function waitForNotification(
       if (done) return;
       done = true;
       subscription.dispose();
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
+      scope.dispose();
       settle();
     };
     const subscription = source.on(method, (notification) => {
@@ -65,34 +65,8 @@ export function waitForNotification(
       }
       if (matched) finish(() => resolve(notification));
     });
-    const onAbort = (): void =>
-      finish(() =>
-        reject(
-          new CodexusError('ABORTED', `waitFor ${method}: aborted`, {
-            cause: signal?.reason,
-            data: { method },
-          }),
-        ),
-      );
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const timer =
-      timeoutMs > 0 && Number.isFinite(timeoutMs) && timeoutMs <= 2 ** 31 - 1
-        ? setTimeout(
-            () =>
-              finish(() =>
-                reject(
-                  new CodexusError(
-                    'REQUEST_TIMEOUT',
-                    `waitFor ${method}: nothing matched within ${timeoutMs} ms`,
-                    {
-                      data: { method, timeoutMs },
-                    },
-                  ),
-                ),
-              ),
-            timeoutMs,
-          )
-        : undefined;
+    const onAbort = (): void => finish(() => reject(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
     void source.closed.then((info) =>
       finish(() =>
         reject(

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { checkGenerated, formatCheckResult } from './check.js';
 import { computeDrift, formatDrift, hasDrift } from './drift.js';
 import { generateVendored } from './generate.js';
-import { compareVersionText, historyOf, recordHistory, writeHistory } from './history.js';
-import { loadSnapshot } from './load-snapshot.js';
+import { compareVersionText, historyOfSnapshot, recordHistory, writeHistory } from './history.js';
+import { loadSnapshot, type Provenance } from './load-snapshot.js';
 import { buildModel, type GenerationModel, LENIENT_METHOD_POLICY } from './model.js';
 import { generatedDir, schemaRoot } from './paths.js';
 import { exportToTemp, replaceVendoredSnapshot } from './snapshot.js';
@@ -59,10 +59,14 @@ export function runCheck(
   return result.ok ? 0 : 1;
 }
 
-function vendoredModel(repoRoot: string): GenerationModel | undefined {
+/** The vendored snapshot's lenient model and provenance (undefined when there is none usable). */
+function vendored(
+  repoRoot: string,
+): { model: GenerationModel; provenance: Provenance | undefined } | undefined {
   if (!existsSync(schemaRoot(repoRoot))) return undefined;
   try {
-    return buildModel(loadSnapshot(repoRoot), LENIENT_METHOD_POLICY);
+    const snapshot = loadSnapshot(repoRoot);
+    return { model: buildModel(snapshot, LENIENT_METHOD_POLICY), provenance: snapshot.provenance };
   } catch {
     return undefined;
   }
@@ -70,21 +74,13 @@ function vendoredModel(repoRoot: string): GenerationModel | undefined {
 
 /** `snapshot --codex <bin>`: refresh the vendored snapshot and print the drift report. */
 export function runSnapshot(repoRoot: string, codexBin: string, io: Output = consoleOutput): number {
-  const before = vendoredModel(repoRoot);
-  const provenance = before ? loadSnapshot(repoRoot).provenance : undefined;
+  const old = vendored(repoRoot);
+  const before = old?.model;
   const snapshot = replaceVendoredSnapshot(codexBin, schemaRoot(repoRoot));
-  if (before && compareVersionText(before.version, snapshot.version) < 0) {
+  if (old && compareVersionText(old.model.version, snapshot.version) < 0) {
     // The old pin stays in the method history, so the per-method presence keeps it.
-    writeHistory(
-      schemaRoot(repoRoot),
-      historyOf(before, {
-        codexVersionOutput: provenance?.codexVersionOutput ?? `codex-cli ${before.version}`,
-        date: provenance?.date ?? '',
-        source: provenance?.source ?? '',
-        commands: provenance?.commands ?? [],
-      }),
-    );
-    io.out(`kept codex ${before.version}'s method list in schema/history/`);
+    writeHistory(schemaRoot(repoRoot), historyOfSnapshot(old.model, old.provenance));
+    io.out(`kept codex ${old.model.version}'s method list in schema/history/`);
   }
   const after = buildModel(snapshot);
   io.out(formatDrift(computeDrift(before, after)));
@@ -134,7 +130,7 @@ export function runDiff(
   io: Output = consoleOutput,
   options: DiffOptions = {},
 ): number {
-  const before = options.from ? exportedModel(options.from) : vendoredModel(repoRoot);
+  const before = options.from ? exportedModel(options.from) : vendored(repoRoot)?.model;
   const after = exportedModel(codexBin);
   const report = computeDrift(before, after);
   if (options.json) io.out(JSON.stringify({ ...report, notes: after.notes }, null, 2));

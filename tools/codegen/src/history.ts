@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MethodGroup } from './classify-methods.js';
+import type { Provenance } from './load-snapshot.js';
 import { buildModel, type GenerationModel, LENIENT_METHOD_POLICY } from './model.js';
 import { METHOD_UNIONS } from './policy.js';
 import { describeSource, exportToTemp } from './snapshot.js';
@@ -56,6 +57,24 @@ export function historyOf(
   return { codexVersion: model.version, ...meta, methods };
 }
 
+/**
+ * The history entry of a snapshot's model, its metadata from the snapshot's provenance
+ * (`overrides` win, e.g. the export date and source of a fresh export).
+ */
+export function historyOfSnapshot(
+  model: GenerationModel,
+  provenance: Provenance | undefined,
+  overrides: Partial<Omit<HistoryEntry, 'methods' | 'codexVersion'>> = {},
+): HistoryEntry {
+  return historyOf(model, {
+    codexVersionOutput: provenance?.codexVersionOutput ?? `codex-cli ${model.version}`,
+    date: provenance?.date ?? '',
+    source: provenance?.source ?? '',
+    commands: provenance?.commands ?? [],
+    ...overrides,
+  });
+}
+
 function assertEntry(value: unknown, file: string): asserts value is HistoryEntry {
   const entry = value as Partial<HistoryEntry> | null;
   const fail = (what: string): never => {
@@ -103,11 +122,9 @@ export function recordHistory(codexBin: string, schemaRoot: string, now: Date = 
   const { snapshot, dir } = exportToTemp(codexBin);
   try {
     const model = buildModel(snapshot, LENIENT_METHOD_POLICY);
-    const entry = historyOf(model, {
-      codexVersionOutput: snapshot.provenance?.codexVersionOutput ?? `codex-cli ${model.version}`,
+    const entry = historyOfSnapshot(model, snapshot.provenance, {
       date: now.toISOString().slice(0, 10),
       source: describeSource(codexBin, model.version),
-      commands: snapshot.provenance?.commands ?? [],
     });
     writeHistory(schemaRoot, entry);
     return entry;
