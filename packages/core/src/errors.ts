@@ -81,7 +81,8 @@ export class CodexusError extends Error {
 
   /** True for an instance of this class (or a subclass), also one created by another copy of the package. */
   static isInstance<T>(this: BrandedErrorClass<T>, error: unknown): error is T {
-    return typeof error === 'object' && error !== null && Symbol.for(this.brand) in error;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class the guard is called on; each class has its own brand
+    return CodexusError.hasBrand(error, this.brand);
   }
 
   /** True when `error` is an instance of this class with the given code. */
@@ -90,12 +91,12 @@ export class CodexusError extends Error {
     error: unknown,
     code: CodexusErrorCode,
   ): error is T {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      Symbol.for(this.brand) in error &&
-      (error as { code?: unknown }).code === code
-    );
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class the guard is called on; each class has its own brand
+    return CodexusError.hasBrand(error, this.brand) && (error as { code?: unknown }).code === code;
+  }
+
+  private static hasBrand(error: unknown, brand: string): boolean {
+    return typeof error === 'object' && error !== null && Symbol.for(brand) in error;
   }
 }
 

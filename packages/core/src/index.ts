@@ -27,6 +27,7 @@ export {
   CODEXUS_ERROR_CODES,
   CodexRpcError,
   type CodexRpcErrorKind,
+  type BrandedErrorClass,
   CodexusError,
   type CodexusErrorCode,
   type CodexusErrorOptions,

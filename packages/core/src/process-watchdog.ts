@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { runShutdownLadder } from '@codexus/process';
 import { CodexusError } from './errors.js';
 import { PROCESS_WATCHDOG_SCRIPT } from './process-watchdog-script.js';
 
@@ -129,16 +130,20 @@ export class ProcessWatchdog {
     if (this.#running && this.#watchdog.stdin?.writable) this.#watchdog.stdin.write(`${signal}\n`);
   }
 
-  /** The shutdown ladder: SIGTERM, then SIGKILL after `graceMs` (0: SIGKILL at once). Resolves on exit. */
+  /**
+   * The shutdown ladder (`@codexus/process`'s): SIGTERM, then SIGKILL after `graceMs` (0: SIGKILL at
+   * once). Resolves on exit.
+   */
   async stop(graceMs: number): Promise<void> {
-    if (this.#running) {
-      this.signal(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
-      const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
-      timer.unref();
-      await this.exited;
-      clearTimeout(timer);
-    }
-    await this.exited;
+    const kill = { name: 'SIGKILL', run: () => this.signal('SIGKILL') };
+    await runShutdownLadder({
+      exited: this.exited,
+      hasExited: () => !this.#running,
+      steps:
+        graceMs > 0
+          ? [{ name: 'SIGTERM', run: () => this.signal('SIGTERM'), waitMs: graceMs }, kill]
+          : [kill],
+    });
   }
 
   /** For exit hooks, where nothing asynchronous runs any more: SIGKILL to the command, now. */

@@ -45,7 +45,7 @@ describe('resolveCodexBin', () => {
     }
     expect(CodexusError.is(error, 'BINARY_NOT_FOUND')).toBe(true);
     const message = (error as Error).message;
-    for (const place of ['option codexBin', 'CODEXUS_CODEX_BIN', '@openai/codex', 'on PATH']) {
+    for (const place of ['codexBin option', 'CODEXUS_CODEX_BIN', '@openai/codex', 'on PATH']) {
       expect(message).toContain(place);
     }
     expect(() => resolveCodexBin({ codexBin: '/no/such/codex' })).toThrow(/not an executable/);

@@ -86,6 +86,36 @@ describe.skipIf(process.platform === 'win32')('startCodex with a fake server', (
     expect((await second.close({ graceMs: 100 })).signal).toBe('SIGTERM');
   });
 
+  it('records a stdout line over 64 MiB as a short entry, never the whole line', async () => {
+    // 70 MB of `a` without a newline, then one: the old client kept the whole line (a 70 MB string).
+    const bin = fake(
+      'flood',
+      [
+        "head -c 70000000 /dev/zero | tr '\\0' a",
+        'echo',
+        `echo '{"method":"after","params":{}}'`,
+        'while read line; do :; done',
+      ].join('\n'),
+    );
+    await using codex = await startCodex({ codexHome: dir, codexBin: bin, initialize: false });
+    await codex.waitForNotification('after', undefined, { timeoutMs: 25_000 });
+    expect(codex.nonJsonLines).toHaveLength(1);
+    const entry = codex.nonJsonLines[0] as string;
+    expect(entry.length).toBeLessThan(1_000);
+    expect(entry).toMatch(/^<oversized stdout line: 70000000 bytes> a{200}$/);
+  });
+
+  it('keeps a bounded tail of stderr', async () => {
+    const bin = fake(
+      'chatty',
+      "head -c 3000000 /dev/zero | tr '\\0' e >&2\necho ' the end' >&2\nwhile read line; do :; done",
+    );
+    const codex = await startCodex({ codexHome: dir, codexBin: bin, initialize: false });
+    await codex.close();
+    expect(codex.stderr.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(codex.stderr).toMatch(/e the end\n$/);
+  });
+
   it('passes CODEX_HOME, extra env and args to the process', async () => {
     const out = join(dir, 'env.txt');
     const bin = fake('env', `echo "$CODEX_HOME|$EXTRA|$*" > ${out}\nwhile read line; do :; done`);

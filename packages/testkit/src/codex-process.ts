@@ -1,5 +1,6 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { DEFAULT_MAX_LINE_BYTES, LineProcess } from '@codexus/process';
 import { type JsonRpcErrorObject, TestkitError } from './errors.js';
 import { createWakeups, waitUntil } from './internal/wait-until.js';
 import { resolveCodexBin } from './resolve-codex-bin.js';
@@ -102,9 +103,12 @@ export interface CodexProcess extends AsyncDisposable {
   readonly notifications: readonly CodexNotification[];
   /** Every server request, in arrival order (answered or not). */
   readonly serverRequests: readonly ServerRequest[];
-  /** stdout lines that were not JSON (codex should send none). */
+  /**
+   * stdout lines that were not JSON (codex should send none). A line over 64 MiB is never buffered
+   * whole: it is recorded as `<oversized stdout line: N bytes> ` and its first 200 bytes.
+   */
   readonly nonJsonLines: readonly string[];
-  /** Everything the process wrote to stderr (logs). */
+  /** What the process wrote to stderr (logs): the last 1 MiB. */
   readonly stderr: string;
   /** Set once the process has exited. */
   readonly exitInfo: ExitInfo | undefined;
@@ -155,6 +159,10 @@ function testkitVersion(): string {
 }
 
 const STDERR_TAIL = 2_000;
+/** Bytes of stderr `codex.stderr` keeps (the tail). */
+const STDERR_KEPT_BYTES = 1024 * 1024;
+/** How long `exited` waits for the rest of stdout after the process exited. */
+const STDOUT_DRAIN_MS = 1_000;
 
 interface Pending {
   method: string;
@@ -183,18 +191,28 @@ export async function startCodex(options: StartCodexOptions): Promise<CodexProce
   env.CODEX_HOME = codexHome;
 
   const startedAt = performance.now();
-  const child = spawn(codexBin, ['app-server', ...(options.args ?? [])], {
+  const lineProcess = new LineProcess({
+    command: codexBin,
+    args: ['app-server', ...(options.args ?? [])],
     cwd: options.cwd,
     env,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+    stderrTailBytes: STDERR_KEPT_BYTES,
+    stdoutDrainMs: STDOUT_DRAIN_MS,
+    onLine: (line) => onLine(line),
+    onOversizedLine: ({ bytes, preview }) => {
+      nonJsonLines.push(`<oversized stdout line: ${bytes} bytes> ${preview}`);
+      changes.wake();
+    },
   });
+  const child = lineProcess.child;
 
   const notifications: CodexNotification[] = [];
   const serverRequests: ServerRequest[] = [];
   const nonJsonLines: string[] = [];
   const pending = new Map<number | string, Pending>();
   const changes = createWakeups();
-  let stderr = '';
+  const stderrTail = (): string => lineProcess.stderrTail();
   let nextId = 1;
   let exitInfo: ExitInfo | undefined;
   let initializeResult: InitializeResult | undefined;
@@ -204,37 +222,32 @@ export async function startCodex(options: StartCodexOptions): Promise<CodexProce
     if (exitInfo === undefined) return undefined;
     return new TestkitError(
       'PROCESS_EXITED',
-      `codex app-server exited (code ${exitInfo.code}, signal ${exitInfo.signal}) ${what}. stderr tail:\n${stderr.slice(-STDERR_TAIL)}`,
+      `codex app-server exited (code ${exitInfo.code}, signal ${exitInfo.signal}) ${what}. stderr tail:\n${stderrTail().slice(-STDERR_TAIL)}`,
       {
         cause: exitInfo.error,
-        data: { code: exitInfo.code, signal: exitInfo.signal, stderrTail: stderr.slice(-STDERR_TAIL) },
+        data: { code: exitInfo.code, signal: exitInfo.signal, stderrTail: stderrTail().slice(-STDERR_TAIL) },
       },
     );
   };
 
-  const exited = new Promise<ExitInfo>((resolve) => {
-    const finish = (info: ExitInfo): void => {
-      if (exitInfo !== undefined) return;
-      exitInfo = info;
-      for (const [id, entry] of pending) {
-        clearTimeout(entry.timer);
-        pending.delete(id);
-        entry.reject(exitedError(`before answering ${entry.method}`) as TestkitError);
-      }
-      changes.wake();
-      resolve(info);
-    };
-    child.on('error', (error) => finish({ code: null, signal: null, error }));
-    // 'close' (not 'exit'): stdout is drained by then, so no message is lost.
-    child.on('close', (code, signal) => finish({ code, signal }));
-  });
-  child.stdin.on('error', () => {
-    // EPIPE after the process died; the exit path reports it.
+  // Resolves once stdout delivered what the process wrote (bounded by STDOUT_DRAIN_MS).
+  const exited = lineProcess.exited.then((exit): ExitInfo => {
+    const info: ExitInfo = { code: exit.exitCode, signal: exit.signal };
+    if (exit.error !== undefined) info.error = exit.error;
+    exitInfo = info;
+    for (const [id, entry] of pending) {
+      clearTimeout(entry.timer);
+      pending.delete(id);
+      entry.reject(exitedError(`before answering ${entry.method}`) as TestkitError);
+    }
+    changes.wake();
+    return info;
   });
 
   const write = (message: object): void => {
-    if (exitInfo !== undefined || child.stdin.writableEnded) return;
-    child.stdin.write(`${JSON.stringify(message)}\n`);
+    if (exitInfo !== undefined || !lineProcess.writable) return;
+    // Backpressure is the pipe's; a write to a process that just died is reported by `exited`.
+    lineProcess.write(`${JSON.stringify(message)}\n`).catch(() => {});
   };
 
   const answerAutomatically = (request: ServerRequest): void => {
@@ -252,8 +265,7 @@ export async function startCodex(options: StartCodexOptions): Promise<CodexProce
       );
   };
 
-  const onLine = (line: string): void => {
-    if (line.trim() === '') return;
+  function onLine(line: string): void {
     let message: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(line);
@@ -305,35 +317,12 @@ export async function startCodex(options: StartCodexOptions): Promise<CodexProce
       }
     }
     changes.wake();
-  };
-
-  let buffer = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    buffer += chunk;
-    let newline = buffer.indexOf('\n');
-    while (newline >= 0) {
-      onLine(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-      newline = buffer.indexOf('\n');
-    }
-  });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
+  }
 
   let closing: Promise<ExitInfo> | undefined;
   const close = (closeOptions: { graceMs?: number } = {}): Promise<ExitInfo> => {
-    closing ??= (async () => {
-      const graceMs = closeOptions.graceMs ?? 2_000;
-      if (exitInfo === undefined) child.stdin.end();
-      for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-        if (exitInfo !== undefined || (await exitedWithin(exited, graceMs))) break;
-        child.kill(signal);
-      }
-      return exited;
-    })();
+    // The shared ladder: end stdin, wait graceMs, SIGTERM, wait graceMs, SIGKILL.
+    closing ??= lineProcess.stop(closeOptions.graceMs ?? 2_000).then(() => exited);
     return closing;
   };
 
@@ -369,7 +358,7 @@ export async function startCodex(options: StartCodexOptions): Promise<CodexProce
     serverRequests,
     nonJsonLines,
     get stderr() {
-      return stderr;
+      return stderrTail();
     },
     get exitInfo() {
       return exitInfo;
@@ -449,14 +438,12 @@ export async function startCodex(options: StartCodexOptions): Promise<CodexProce
     },
   };
 
-  const spawned = await new Promise<Error | undefined>((resolve) => {
-    child.once('spawn', () => resolve(undefined));
-    child.once('error', (error) => resolve(error));
-  });
+  const spawned = await lineProcess.spawned.then(
+    () => undefined,
+    (error: Error) => error,
+  );
   if (spawned !== undefined) {
-    throw new TestkitError('PROCESS_EXITED', `could not start ${codexBin}: ${spawned.message}`, {
-      cause: spawned,
-    });
+    throw new TestkitError('PROCESS_EXITED', spawned.message, { cause: spawned.cause });
   }
 
   if (options.initialize !== false) {
@@ -490,15 +477,4 @@ function summarize(list: readonly { method: string }[]): string {
   if (list.length === 0) return 'none';
   const names = list.map((entry) => entry.method);
   return names.length > 20 ? `${names.slice(-20).join(', ')} (last 20 of ${names.length})` : names.join(', ');
-}
-
-function exitedWithin(exited: Promise<ExitInfo>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    timer.unref();
-    exited.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

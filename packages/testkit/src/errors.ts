@@ -1,6 +1,7 @@
 /**
  * The one error type of the testkit. `code` is stable; the message is for people.
- * Kept separate from `@codexus/core`'s errors on purpose: the testkit depends on nothing of ours.
+ * Kept separate from `@codexus/core`'s errors on purpose: the testkit depends on nothing of ours but
+ * the process leaf `@codexus/process` (whose `ProcessError` it converts into this one).
  */
 export const TESTKIT_ERROR_CODES = [
   /** No codex binary was found (the message names every place that was searched). */

@@ -6,7 +6,7 @@
  * - a throwaway CODEX_HOME pointing codex at it ({@link createCodexHome}) and a temp workspace;
  * - the codex binary lookup ({@link resolveCodexBin}) and a small line-JSON client over a real
  *   `codex app-server` process ({@link startCodex}).
- * Node built-ins only; no dependency on other codexus packages.
+ * Node built-ins and `@codexus/process` (the process leaf) only; no other codexus package.
  */
 
 export { codexBinVersion } from './codex-bin-version.js';

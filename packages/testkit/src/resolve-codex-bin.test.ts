@@ -1,108 +1,22 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codexPlatformTarget, resolveCodexBin } from './resolve-codex-bin.js';
 
-const root = mkdtempSync(join(tmpdir(), 'codexus-resolve-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function executable(path: string): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, '#!/bin/sh\n');
-  chmodSync(path, 0o755);
-  return path;
-}
-function writeJson(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(value));
-}
-
+// The lookup itself is @codexus/process's (tested there); here: the testkit's signature and error type.
+const empty = mkdtempSync(join(tmpdir(), 'codexus-resolve-'));
+afterAll(() => rmSync(empty, { recursive: true, force: true }));
 const target = codexPlatformTarget()!;
-const empty = join(root, 'empty');
-mkdirSync(empty);
 
-describe('codexPlatformTarget', () => {
-  it('maps the six supported platforms like the codex launcher does', () => {
-    expect(codexPlatformTarget('linux', 'x64')).toEqual({
-      packageName: '@openai/codex-linux-x64',
-      triple: 'x86_64-unknown-linux-musl',
-      binaryName: 'codex',
-    });
-    expect(codexPlatformTarget('linux', 'arm64')?.triple).toBe('aarch64-unknown-linux-musl');
-    expect(codexPlatformTarget('darwin', 'x64')?.triple).toBe('x86_64-apple-darwin');
-    expect(codexPlatformTarget('darwin', 'arm64')).toMatchObject({
-      packageName: '@openai/codex-darwin-arm64',
-      triple: 'aarch64-apple-darwin',
-    });
-    expect(codexPlatformTarget('win32', 'x64')).toEqual({
-      packageName: '@openai/codex-win32-x64',
-      triple: 'x86_64-pc-windows-msvc',
-      binaryName: 'codex.exe',
-    });
-    expect(codexPlatformTarget('win32', 'arm64')?.triple).toBe('aarch64-pc-windows-msvc');
-    expect(codexPlatformTarget('freebsd', 'x64')).toBeUndefined();
-    expect(codexPlatformTarget('linux', 'ia32')).toBeUndefined();
-  });
-});
-
-describe('resolveCodexBin', () => {
-  const explicitBin = executable(join(root, 'explicit', 'codex'));
-  const envBin = executable(join(root, 'env', 'codex'));
-  const pathDir = join(root, 'pathdir');
-  const pathBin = executable(join(pathDir, 'codex'));
-
-  // A project with @openai/codex and its platform package installed side by side (npm layout).
-  const project = join(root, 'project');
-  writeJson(join(project, 'node_modules/@openai/codex/package.json'), {
-    name: '@openai/codex',
-    version: '0.0.0',
-  });
-  writeJson(join(project, `node_modules/${target.packageName}/package.json`), { name: target.packageName });
-  const packageBin = executable(
-    join(project, `node_modules/${target.packageName}/vendor/${target.triple}/bin/${target.binaryName}`),
-  );
-  // An older layout: the binary inside @openai/codex/vendor. It uses a foreign platform so that no
-  // installed platform package is found through NODE_PATH (pnpm's bin shims set it).
-  const [foreignPlatform, foreignArch] =
-    process.platform === 'darwin' ? ['linux', 'x64'] : ['darwin', 'arm64'];
-  const foreign = codexPlatformTarget(foreignPlatform, foreignArch)!;
-  const legacy = join(root, 'legacy');
-  writeJson(join(legacy, 'node_modules/@openai/codex/package.json'), {
-    name: '@openai/codex',
-    version: '0.0.0',
-  });
-  const legacyBin = executable(
-    join(legacy, `node_modules/@openai/codex/vendor/${foreign.triple}/bin/${foreign.binaryName}`),
-  );
-
-  const all = { env: { CODEXUS_CODEX_BIN: envBin, PATH: pathDir }, searchFrom: [project] };
-
-  it('prefers the explicit option, then the env variable, then the package, then PATH', () => {
-    expect(resolveCodexBin(explicitBin, all)).toBe(explicitBin);
-    expect(resolveCodexBin(undefined, all)).toBe(envBin);
-    expect(resolveCodexBin(undefined, { ...all, env: { PATH: pathDir } })).toBe(packageBin);
-    expect(resolveCodexBin(undefined, { env: { PATH: pathDir }, searchFrom: [empty] })).toBe(pathBin);
+describe('resolveCodexBin (testkit)', () => {
+  it('finds the pinned @openai/codex of this repository by default, as a path', () => {
+    expect(resolveCodexBin(undefined, { env: {} })).toMatch(
+      new RegExp(`${target.triple}/bin/${target.binaryName}$`),
+    );
   });
 
-  it('finds the binary inside @openai/codex/vendor when there is no platform package', () => {
-    const options = { env: {}, searchFrom: [empty, legacy], platform: foreignPlatform, arch: foreignArch };
-    expect(resolveCodexBin(undefined, options)).toBe(legacyBin);
-  });
-
-  it('looks a bare explicit name up on PATH', () => {
-    expect(resolveCodexBin('codex', { env: { PATH: pathDir } })).toBe(pathBin);
-  });
-
-  it('fails on an explicit or env value that points nowhere, instead of falling through', () => {
-    expect(() => resolveCodexBin(join(root, 'missing'), all)).toThrow(/explicit codexBin option names/);
-    expect(() =>
-      resolveCodexBin(undefined, { ...all, env: { CODEXUS_CODEX_BIN: join(root, 'missing') } }),
-    ).toThrow(/CODEXUS_CODEX_BIN environment variable names/);
-    expect(() => resolveCodexBin(join(root, 'explicit'), all)).toThrow(/not an executable file/);
-  });
-
-  it('names all four places when nothing is found', () => {
+  it('throws TestkitError BINARY_NOT_FOUND with the message of the shared lookup', () => {
     let error: unknown;
     try {
       resolveCodexBin(undefined, { env: { PATH: empty }, searchFrom: [empty] });
@@ -111,15 +25,20 @@ describe('resolveCodexBin', () => {
     }
     expect(error).toMatchObject({ name: 'TestkitError', code: 'BINARY_NOT_FOUND' });
     const text = (error as Error).message;
-    expect(text).toContain('explicit codexBin option');
-    expect(text).toContain('CODEXUS_CODEX_BIN');
-    expect(text).toContain(`${target.packageName}/vendor/${target.triple}`);
-    expect(text).toContain('`codex` on PATH');
-  });
-
-  it('finds the pinned @openai/codex of this repository by default', () => {
-    expect(resolveCodexBin(undefined, { env: {} })).toMatch(
-      new RegExp(`${target.triple}/bin/${target.binaryName}$`),
+    for (const place of [
+      'explicit codexBin option',
+      'CODEXUS_CODEX_BIN',
+      target.packageName,
+      '`codex` on PATH',
+    ]) {
+      expect(text).toContain(place);
+    }
+    expect((error as { data: { looked: string[] } }).data.looked).toHaveLength(4);
+    expect(() => resolveCodexBin(join(empty, 'missing'))).toThrow(
+      expect.objectContaining({
+        name: 'TestkitError',
+        message: expect.stringMatching(/explicit codexBin option names/),
+      }),
     );
   });
 });

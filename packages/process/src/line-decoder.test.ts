@@ -61,6 +61,20 @@ describe('LineDecoder', () => {
     expect((out[0] as { text: string }).text.length).toBe(big.length - 1);
   });
 
+  it('never holds more than maxLineBytes of an over-long line', () => {
+    const d = new LineDecoder({ maxLineBytes: 1024 * 1024 });
+    const held = () => (d as unknown as { pendingBytes: number }).pendingBytes;
+    const chunk = Buffer.alloc(65_536, 0x79);
+    let most = 0;
+    for (let i = 0; i < 160; i += 1) {
+      expect(d.push(chunk)).toEqual([]);
+      most = Math.max(most, held());
+    }
+    expect(most).toBeLessThanOrEqual(1024 * 1024);
+    expect(held()).toBe(0);
+    expect(d.end()).toMatchObject([{ kind: 'oversized', bytes: 160 * 65_536 }]);
+  });
+
   it('rejects a non-positive limit', () => {
     expect(() => new LineDecoder({ maxLineBytes: 0 })).toThrow(RangeError);
   });
