@@ -39,6 +39,15 @@ describe('validateHookPatch', () => {
     expect(validateHookPatch({ model: 'm' }, 'PreToolUse')).toEqual(['PreToolUse cannot patch "model"']);
     expect(validateHookPatch({ prompt: 'p', attachments: [] }, 'PreTurn')).toEqual([]);
   });
+
+  it('lets PreToolUse (only) patch the arguments of an in-process tool, as an object', () => {
+    expect(validateHookPatch({ arguments: { city: 'Lyon' } }, 'PreToolUse')).toEqual([]);
+    expect(validateHookPatch({ arguments: 'Lyon' }, 'PreToolUse')).toEqual(['arguments must be an object']);
+    expect(validateHookPatch({ arguments: {} }, 'PreTurn')).toEqual(['PreTurn cannot patch "arguments"']);
+    expect(foldHookPatches({ arguments: { a: 1 } }, { arguments: { b: 2 } })).toEqual({
+      arguments: { b: 2 },
+    });
+  });
 });
 
 describe('foldHookPatches', () => {

@@ -21,6 +21,11 @@ export interface HookPatch {
   instructions?: string;
   /** Images added after the prompt. */
   attachments?: readonly HookAttachment[];
+  /**
+   * PreToolUse of an in-process tool (`tool()` in @codexus/runtime): replaces the call's arguments
+   * (checked again by the tool's schema). Other tool kinds ignore it.
+   */
+  arguments?: Readonly<Record<string, unknown>>;
 }
 
 /** Which patch fields each pre-phase accepts; any other field makes the patch invalid there. */
@@ -28,10 +33,10 @@ export const PATCH_FIELDS: Readonly<Record<PrePhase, readonly (keyof HookPatch)[
   PreRun: ['prompt', 'model', 'effort', 'instructions', 'attachments'],
   PreSessionStart: ['model', 'effort', 'instructions'],
   PreTurn: ['prompt', 'model', 'effort', 'instructions', 'attachments'],
-  PreToolUse: [],
+  PreToolUse: ['arguments'],
 };
 
-const FIELDS: readonly string[] = PATCH_FIELDS.PreRun;
+const FIELDS: readonly string[] = [...PATCH_FIELDS.PreRun, ...PATCH_FIELDS.PreToolUse];
 
 /**
  * Checks a patch as strictly as user input: known fields only, the right types, a non-empty prompt
@@ -47,6 +52,8 @@ export function validateHookPatch(patch: unknown, phase?: PrePhase): string[] {
       problems.push(`${phase} cannot patch "${key}"`);
   }
   const { prompt, model, effort, instructions, attachments } = patch;
+  if (patch.arguments !== undefined && !isRecord(patch.arguments))
+    problems.push('arguments must be an object');
   if (prompt !== undefined && !nonEmpty(prompt)) problems.push('prompt must be a non-empty string');
   if (model !== undefined && !nonEmpty(model)) problems.push('model must be a non-empty string');
   if (effort !== undefined && !(REASONING_EFFORTS as readonly unknown[]).includes(effort))
@@ -75,6 +82,7 @@ export function foldHookPatches(base: HookPatch, next: HookPatch): HookPatch {
       ? `${base.instructions}\n\n${next.instructions}`
       : next.instructions;
   if (next.attachments !== undefined) folded.attachments = [...(base.attachments ?? []), ...next.attachments];
+  if (next.arguments !== undefined) folded.arguments = next.arguments;
   return folded;
 }
 

@@ -5,6 +5,17 @@
  * Safe defaults everywhere: approval `never`, sandbox `read-only`, effort `medium`, timeout 120 s,
  * privileged escalation off.
  */
+
+// In-process tools and MCP servers for `RunProfile.tools` / `mcpServers` (defined in @codexus/runtime).
+export {
+  type McpServerConfig,
+  type Tool,
+  type ToolContext,
+  type ToolEntry,
+  type ToolOutput,
+  tool,
+  toolNamespace,
+} from '@codexus/runtime';
 export type { QuickClientOptions } from './client-options.js';
 export { type QuickRunOptions, quickRun, quickRunWithProfile } from './quick-run.js';
 export { QuickRunError, type QuickRunErrorKind, type QuickRunErrorOptions } from './quick-run-error.js';

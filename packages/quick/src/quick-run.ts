@@ -84,7 +84,7 @@ export async function quickRunWithProfile(
 
   let client: Client;
   try {
-    client = await connectClient(options, signal);
+    client = await connectClient(options, signal, settings);
   } catch (error) {
     throw new QuickRunError('connect', error, { code: timeoutCode() });
   }

@@ -4,12 +4,14 @@ import {
   type ApprovalHandler,
   type ApprovalPolicy,
   type AskOptions,
+  type McpServerConfig,
   type OutputSpec,
   prepareOutput,
   type ReasoningEffort,
   type ResolvedSessionConfig,
   resolveSessionConfig,
   type SandboxMode,
+  type ToolEntry,
 } from '@codexus/runtime';
 import { isPlainObject, rejectUnknownKeys } from './internal/validate.js';
 
@@ -42,6 +44,13 @@ export interface RunProfile {
   outputSchema?: Record<string, unknown>;
   /** A schema for the final message of every run: `result.output` is parsed and validated (see docs/runtime.md). */
   output?: OutputSpec;
+  /**
+   * In-process tools the model can call (`tool()`, `toolNamespace()` of `@codexus/runtime`); the
+   * run's codex connection enables the experimental capability they need (see docs/tools.md).
+   */
+  tools?: readonly ToolEntry[];
+  /** MCP servers for the run's thread (stdio command or streamable HTTP URL), checked before spawning. */
+  mcpServers?: Readonly<Record<string, McpServerConfig>>;
 }
 
 /** A profile turned into settings: `session` for `startSession`, `ask` for every `ask`. */
@@ -64,6 +73,8 @@ const PROFILE_KEYS: ReadonlySet<string> = new Set<keyof RunProfile>([
   'approvalHandler',
   'outputSchema',
   'output',
+  'tools',
+  'mcpServers',
 ]);
 
 /**
@@ -107,6 +118,8 @@ export function resolveRunProfile(cwd: string, profile: RunProfile = {}): Resolv
     developerInstructions: instructions,
     approvalHandler,
     hooks,
+    tools: profile.tools,
+    mcpServers: profile.mcpServers,
   });
   if (output !== undefined && outputSchema !== undefined) {
     throw validationError(

@@ -94,7 +94,7 @@ export class Workflow implements AsyncDisposable {
     }
     let client: Client;
     try {
-      client = await connectClient(config, options.signal);
+      client = await connectClient(config, options.signal, settings);
     } catch (error) {
       throw new QuickRunError('connect', error);
     }

@@ -43,7 +43,7 @@ export interface AppServer extends ClientFacade {}
  * Layer 5: typed requests by the generated method maps. `request` validates params strictly before
  * sending and enforces, locally and before anything is sent, the experimental gate
  * (`EXPERIMENTAL_API_REQUIRED`) and the connected version's method list (`METHOD_UNSUPPORTED`, see
- * {@link AppServer.methodSupport}); `requestUnchecked` is the raw escape hatch (the server answers
+ * `methodSupport`); `requestUnchecked` is the raw escape hatch (the server answers
  * for itself).
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the facade's methods are assigned in the constructor.

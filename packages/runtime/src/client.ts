@@ -10,18 +10,21 @@ import {
   runPostSessionStart,
   runPreSessionStart,
 } from './hooks/index.js';
-import { isRecord, str } from './internal/wire.js';
+import { isRecord, str, threadIdOf } from './internal/wire.js';
 import type { PromptRunResult } from './prompt-run-event.js';
 import { releaseThread } from './release-thread.js';
 import { type ConnectCallOptions, Runtime, type RuntimeConfig, type RuntimeMetrics } from './runtime.js';
 import { Session, type SessionHost } from './session.js';
 import {
   assertCwdDirectory,
+  reopenParams,
   resolveSessionConfig,
   type SessionConfig,
   threadParams,
 } from './session-config.js';
 import type { AttachStateOptions, StateAttachment } from './state/index.js';
+import type { ToolEntry } from './tools/tool-namespace.js';
+import { toolSpecs } from './tools/tool-registry.js';
 
 export interface ClientConfig extends RuntimeConfig {
   /** Answers approvals of sessions that have no handler of their own. */
@@ -33,6 +36,12 @@ export interface ClientConfig extends RuntimeConfig {
   hooks?: readonly Hook[];
   /** Hook time limit (ms), failure policy (PreRun/PreSessionStart/PreTurn) and context metadata. */
   hookOptions?: Pick<HookEngineOptions, 'timeoutMs' | 'onFailure' | 'metadata'>;
+  /**
+   * In-process tools offered to every session (before the session's own `tools`). Setting this, even
+   * to `[]`, enables codex's experimental capability on the connection for `dynamicTools`; the
+   * local experimental gate of `AppServer` stays closed unless `experimentalApi: true`.
+   */
+  tools?: readonly ToolEntry[];
 }
 
 export interface ClientMetrics extends RuntimeMetrics {
@@ -83,9 +92,17 @@ export class Client implements SessionHost, AsyncDisposable {
         });
       },
     });
-    runtime.setServerRequestRouter((request) => this.router.route(request));
+    runtime.setServerRequestRouter((request) => {
+      // A registered tool's call goes to the session's tools, never to approval handlers.
+      const session =
+        request.method === 'item/tool/call' ? this.findSession(threadIdOf(request.params)) : undefined;
+      if (session?.tools) session.tools.handle(request, session.activeTurn);
+      else this.router.route(request);
+    });
     runtime.on('serverRequest/resolved', (n) => {
-      if (isRecord(n.params)) this.router.withdraw(n.params.requestId);
+      if (!isRecord(n.params)) return;
+      this.router.withdraw(n.params.requestId);
+      this.findSession(threadIdOf(n.params))?.tools?.withdraw(n.params.requestId);
     });
     runtime.onRestart(() => this.rebindSessions());
   }
@@ -93,7 +110,9 @@ export class Client implements SessionHost, AsyncDisposable {
   /** Spawns codex and runs the handshake (`signal` aborts a handshake in progress). */
   static async connect(config: ClientConfig = {}, options: ConnectCallOptions = {}): Promise<Client> {
     const hooks = new HookEngine({ ...config.hookOptions, hooks: config.hooks, logger: config.logger });
-    return new Client(await Runtime.start(config, options), config, hooks);
+    if (config.tools !== undefined) toolSpecs(config.tools); // refuses bad tools before spawning codex
+    const runtimeConfig = { ...config, dynamicTools: config.tools !== undefined || config.dynamicTools };
+    return new Client(await Runtime.start(runtimeConfig, options), config, hooks);
   }
 
   get server(): ServerInfo {
@@ -102,7 +121,7 @@ export class Client implements SessionHost, AsyncDisposable {
 
   /** Starts a new thread. The config is validated (and defaults applied) before any RPC. */
   async startSession(config: SessionConfig, options: RequestOptions = {}): Promise<Session> {
-    let resolved = resolveSessionConfig(config);
+    let resolved = resolveSessionConfig(this.withClientTools(config));
     const hooks = this.hooks.extend(config.hooks ?? []); // refuses bad hooks before any RPC
     this.assertOpen('startSession');
     if (this.spawnsCodex) await assertCwdDirectory(resolved.cwd);
@@ -216,16 +235,17 @@ export class Client implements SessionHost, AsyncDisposable {
     options: RequestOptions,
   ): Promise<Session> {
     // cwd is optional here: the stored thread has one. Validate the rest before any RPC.
-    let resolved = resolveSessionConfig({ cwd: config.cwd ?? '/', ...config } as SessionConfig);
+    let resolved = resolveSessionConfig(
+      this.withClientTools({ cwd: config.cwd ?? '/', ...config } as SessionConfig),
+    );
     const hooks = this.hooks.extend(config.hooks ?? []); // refuses bad hooks before any RPC
     this.assertOpen(method);
     if (config.cwd !== undefined && this.spawnsCodex) await assertCwdDirectory(resolved.cwd);
     // The SessionStart hooks run for resumed and forked threads too (a block stops the RPC).
     const metadata = { method, threadId };
     ({ config: resolved } = await runPreSessionStart(hooks, resolved, { signal: options.signal, metadata }));
-    const params: Record<string, unknown> = { ...threadParams(resolved), threadId };
+    const params = reopenParams(method, resolved, threadId);
     if (config.cwd === undefined) delete params.cwd;
-    if (method === 'thread/resume') delete params.ephemeral;
     const info = await this.runtime.request<Record<string, unknown>>(method, params, options);
     const cwd = str(info.cwd) ?? resolved.cwd;
     const session = this.adopt(threadIdFrom(info), { ...resolved, cwd }, info, hooks);
@@ -261,11 +281,7 @@ export class Client implements SessionHost, AsyncDisposable {
           );
           session.rebind(threadIdFrom(info), info);
         } else {
-          const params: Record<string, unknown> = {
-            ...threadParams(session.config),
-            threadId: session.threadId,
-          };
-          delete params.ephemeral;
+          const params = reopenParams('thread/resume', session.config, session.threadId);
           const info = await this.runtime.request<Record<string, unknown>>('thread/resume', params);
           session.rebind(threadIdFrom(info), info);
         }
@@ -276,6 +292,31 @@ export class Client implements SessionHost, AsyncDisposable {
         });
       }
     }
+  }
+
+  /**
+   * The client's tools before the session's. Tools need the experimental capability on the
+   * connection: without it, `EXPERIMENTAL_API_REQUIRED` before any RPC.
+   */
+  private withClientTools(config: SessionConfig): SessionConfig {
+    const tools = [...(this.config.tools ?? []), ...(config.tools ?? [])];
+    if (config.tools !== undefined && !Array.isArray(config.tools)) return config; // refused by resolveSessionConfig
+    if (tools.length > 0 && !this.toolsEnabled)
+      throw new CodexusError(
+        'EXPERIMENTAL_API_REQUIRED',
+        "tools need codex's experimental dynamicTools: connect with `tools` (e.g. `tools: []`), `dynamicTools: true` or `experimentalApi: true`",
+        { data: { field: 'tools' } },
+      );
+    return tools.length > 0 || config.tools !== undefined ? { ...config, tools } : config;
+  }
+
+  /** Was the connection opened with the capability that `dynamicTools` need? */
+  private get toolsEnabled(): boolean {
+    return (
+      this.config.tools !== undefined ||
+      this.config.dynamicTools === true ||
+      this.config.experimentalApi === true
+    );
   }
 
   /** codex runs on this machine (not a remote server or a custom transport): its paths are ours. */

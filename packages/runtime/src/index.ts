@@ -115,5 +115,7 @@ export {
   type PreparedOutput,
   prepareOutput,
 } from './structured-output.js';
+export * from './tools/index.js';
 export { TurnAssembler } from './turn-assembler.js';
 export { TurnStream, type TurnStreamInit } from './turn-stream.js';
+export { DEFAULT_WAIT_TIMEOUT_MS, type WaitForOptions } from './wait-for.js';

@@ -1,6 +1,7 @@
 import type { HookReport } from '@codexus/plugin';
 import type { ApprovalRequest } from './approval-request.js';
 import type { PlanStep, TokenUsage, TurnError, TurnItem } from './internal/wire.js';
+import type { ToolCallInfo, ToolCallOutcome } from './tools/tool-call.js';
 
 export type TurnStatus = 'completed' | 'interrupted' | 'failed';
 
@@ -13,6 +14,9 @@ export type PromptRunEvent =
   | { type: 'commandOutputDelta'; itemId: string; delta: string }
   | { type: 'itemCompleted'; item: TurnItem }
   | { type: 'approvalRequested'; request: ApprovalRequest }
+  /** An in-process tool (`tools: [...]`) was called; `toolCallCompleted` follows with the outcome. */
+  | { type: 'toolCallStarted'; call: ToolCallInfo }
+  | { type: 'toolCallCompleted'; call: ToolCallOutcome }
   | { type: 'tokenUsage'; usage: TokenUsage }
   | { type: 'diffUpdated'; diff: string }
   | { type: 'planUpdated'; plan: PlanStep[]; explanation?: string | null }

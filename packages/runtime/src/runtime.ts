@@ -28,6 +28,7 @@ import { listen } from './internal/listen.js';
 import { threadIdOf } from './internal/wire.js';
 import { type RestartPolicy, restartDelay } from './restart-policy.js';
 import { type AttachStateOptions, attachStateProjection, type StateAttachment } from './state/index.js';
+import { type WaitForOptions, waitForNotification } from './wait-for.js';
 
 export type RuntimeState = 'starting' | 'ready' | 'restarting' | 'closed';
 
@@ -35,6 +36,12 @@ export interface RuntimeConfig extends CodexProcessOptions, CompatibilityOptions
   clientInfo?: ClientInfo;
   /** Opt in to experimental methods and fields for the whole connection. */
   experimentalApi?: boolean;
+  /**
+   * Enables codex's experimental capability on the wire for `dynamicTools` only: the local
+   * experimental gate (`server.experimentalApi`, `AppServer.request`) stays closed unless
+   * `experimentalApi` is true as well.
+   */
+  dynamicTools?: boolean;
   optOutNotificationMethods?: readonly string[];
   logger?: Logger;
   trace?: WireTrace;
@@ -112,8 +119,13 @@ export class Runtime implements AsyncDisposable {
     return new Runtime(config, await Runtime.open(config, options.signal));
   }
 
-  private static open(config: RuntimeConfig, signal?: AbortSignal): Promise<Connected> {
-    return connect({ ...config, transport: config.transport?.(), signal });
+  private static async open(config: RuntimeConfig, signal?: AbortSignal): Promise<Connected> {
+    const experimentalApi = config.experimentalApi === true || config.dynamicTools === true;
+    const connected = await connect({ ...config, experimentalApi, transport: config.transport?.(), signal });
+    // dynamicTools alone opens the capability on the wire, not the local gate.
+    if (experimentalApi && config.experimentalApi !== true)
+      return { ...connected, server: { ...connected.server, experimentalApi: false } };
+    return connected;
   }
 
   /** Lifecycle: `starting`, `ready`, `restarting`, `closed`. */
@@ -171,6 +183,19 @@ export class Runtime implements AsyncDisposable {
   /** Listen to a notification method (or `'*'`). Survives restarts. */
   on(method: string, listener: (notification: ServerNotification) => void): Disposable {
     return this.notifications.on(method, listener);
+  }
+
+  /**
+   * The first `method` notification (after the call) that `predicate` accepts. Bounded:
+   * `REQUEST_TIMEOUT` after `timeoutMs` (default 120 s), `ABORTED` on the signal, `CONNECTION_CLOSED`
+   * when the runtime closes for good. Survives restarts like `on`.
+   */
+  waitFor(
+    method: string,
+    predicate?: (notification: ServerNotification) => boolean,
+    options?: WaitForOptions,
+  ): Promise<ServerNotification> {
+    return waitForNotification(this, method, predicate, options);
   }
 
   /** Live notifications as an async iterable, optionally for one thread and some methods. Ends on close. */

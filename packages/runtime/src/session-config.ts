@@ -3,6 +3,9 @@ import { validationError } from '@codexus/core';
 import type { Hook } from '@codexus/plugin';
 import type { ApprovalHandler, TimeoutAction } from './approval-request.js';
 import { SAFE_DEFAULTS } from './defaults.js';
+import { type McpServerConfig, mcpServersConfig } from './tools/mcp-servers.js';
+import type { ToolEntry } from './tools/tool-namespace.js';
+import { toolSpecs } from './tools/tool-registry.js';
 
 export type ApprovalPolicy = 'never' | 'on-request' | 'untrusted';
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
@@ -47,6 +50,14 @@ export interface SessionConfig {
    * thread in codex at once (codex's own default is 60 s). `config.thread_unload_delay_secs` wins.
    */
   unloadDelayMs?: number;
+  /**
+   * In-process tools the model can call (`tool()`, `toolNamespace()`), answered by this process. Sent
+   * as `thread/start`'s `dynamicTools` (an experimental codex field: the client enables the
+   * capability for them, see `ClientConfig.tools`). Checked before any RPC.
+   */
+  tools?: readonly ToolEntry[];
+  /** MCP servers for this thread (stdio command or streamable HTTP URL); mapped to codex's `mcp_servers`. */
+  mcpServers?: Readonly<Record<string, McpServerConfig>>;
 }
 
 export type ResolvedSessionConfig = SessionConfig &
@@ -90,6 +101,8 @@ export function resolveSessionConfig(config: SessionConfig): ResolvedSessionConf
       `unloadDelayMs must be a number of ms from 0 to ${MAX_UNLOAD_DELAY_MS}`,
     );
   assertPrivilege(resolved.sandbox, resolved.privileged);
+  if (resolved.tools !== undefined) toolSpecs(resolved.tools);
+  if (resolved.mcpServers !== undefined) mcpServersConfig(resolved.mcpServers);
   return resolved;
 }
 
@@ -117,8 +130,26 @@ export function threadParams(config: ResolvedSessionConfig): Record<string, unkn
   if (config.baseInstructions !== undefined) params.baseInstructions = config.baseInstructions;
   if (config.developerInstructions !== undefined) params.developerInstructions = config.developerInstructions;
   if (config.ephemeral !== undefined) params.ephemeral = config.ephemeral;
+  // Tools go with thread/start only (resume and fork keep the thread's own; see reopenParams).
+  if (config.tools !== undefined && config.tools.length > 0) params.dynamicTools = toolSpecs(config.tools);
   // The thread's unload delay goes with every start/resume/fork, so a closed session frees it.
-  params.config = { thread_unload_delay_secs: Math.ceil(config.unloadDelayMs / 1_000), ...config.config };
+  params.config = {
+    thread_unload_delay_secs: Math.ceil(config.unloadDelayMs / 1_000),
+    ...(config.mcpServers === undefined ? {} : { mcp_servers: mcpServersConfig(config.mcpServers) }),
+    ...config.config,
+  };
+  return params;
+}
+
+/** `thread/resume` and `thread/fork` params: these take no `dynamicTools` (nor `ephemeral` on resume). */
+export function reopenParams(
+  method: 'thread/resume' | 'thread/fork',
+  config: ResolvedSessionConfig,
+  threadId: string,
+): Record<string, unknown> {
+  const params: Record<string, unknown> = { ...threadParams(config), threadId };
+  delete params.dynamicTools;
+  if (method === 'thread/resume') delete params.ephemeral;
   return params;
 }
 

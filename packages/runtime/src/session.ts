@@ -7,6 +7,8 @@ import type { PromptRunResult, StructuredRunResult } from './prompt-run-event.js
 import type { Runtime } from './runtime.js';
 import { assertPrivilege, type ReasoningEffort, type ResolvedSessionConfig } from './session-config.js';
 import { type InferOutputOf, type OutputSpec, prepareOutput } from './structured-output.js';
+import { SessionTools } from './tools/session-tools.js';
+import { ToolRegistry } from './tools/tool-registry.js';
 import { TurnStream } from './turn-stream.js';
 
 export interface AskOptions {
@@ -48,6 +50,8 @@ export class Session implements ApprovalTarget, AsyncDisposable {
   private closedFlag = false;
   private closing: Promise<void> | undefined;
   private turnsRun = 0;
+  /** Answers this session's `item/tool/call` requests (undefined without `tools`). */
+  readonly tools: SessionTools | undefined;
 
   constructor(
     private readonly host: SessionHost,
@@ -57,7 +61,18 @@ export class Session implements ApprovalTarget, AsyncDisposable {
     public info: Record<string, unknown>,
     /** The client's hooks, then this session's. */
     readonly hooks: HookEngine = host.hooks.extend(config.hooks ?? []),
-  ) {}
+  ) {
+    const registry = config.tools?.length ? new ToolRegistry(config.tools) : undefined;
+    this.tools = registry
+      ? new SessionTools({
+          registry,
+          hooks: this.hooks,
+          cwd: config.cwd,
+          timeoutMs: config.timeoutMs,
+          logger: host.runtime.logger,
+        })
+      : undefined;
+  }
 
   get threadId(): string {
     return this.threadIdValue;
@@ -156,6 +171,9 @@ export class Session implements ApprovalTarget, AsyncDisposable {
       parseOutput: prepared?.parse,
       onFinish: (outcome) => {
         if (this.active === stream) this.active = undefined;
+        const reason =
+          outcome.result.status === 'interrupted' ? 'the turn was interrupted' : 'the turn ended';
+        this.tools?.abort(reason, outcome.result.turnId);
         this.host.turnFinished(outcome);
       },
     });
@@ -197,6 +215,7 @@ export class Session implements ApprovalTarget, AsyncDisposable {
         await turn.interrupt().catch(() => {});
         await turn.result.catch(() => {});
       }
+      this.tools?.abort('the session was closed');
       this.host.sessionClosed(this);
       await this.host.releaseThread?.(this);
     })();

@@ -10,6 +10,7 @@ import { PromptRunError, type PromptRunFailureReason } from './prompt-run-error.
 import type { PromptRunEvent, PromptRunResult } from './prompt-run-event.js';
 import type { Runtime } from './runtime.js';
 import { OutputInvalidError } from './structured-output.js';
+import type { ToolCallInfo, ToolCallOutcome } from './tools/tool-call.js';
 import { TurnAssembler } from './turn-assembler.js';
 
 /** How long we wait for the server's `turn/completed` after we interrupted a turn ourselves. */
@@ -122,6 +123,18 @@ export class TurnStream<R extends PromptRunResult = PromptRunResult>
   /** Adds hook reports to this turn's result (the approval router's PreToolUse reports). */
   addHookReports(reports: readonly HookReport[]): void {
     this.hookReports.add(reports);
+  }
+
+  /** Called by the session's tools when an in-process tool call starts (a ToolCallSink). */
+  toolCallStarted(call: ToolCallInfo): void {
+    if (!this.finished) this.events.push({ type: 'toolCallStarted', call });
+    this.touch();
+  }
+
+  /** Called by the session's tools when an in-process tool call was answered. */
+  toolCallCompleted(call: ToolCallOutcome): void {
+    if (!this.finished) this.events.push({ type: 'toolCallCompleted', call });
+    this.touch();
   }
 
   /** Called by the session when an approval for this turn arrives. */

@@ -10,9 +10,15 @@ import type { RunCall } from './run-hooks.js';
  * options object is not passed on). `signal` aborts a connect in progress: the handshake request is
  * aborted and the half-started process is closed before this rejects with `ABORTED`.
  */
-export async function connectClient(options: QuickClientOptions, signal?: AbortSignal): Promise<Client> {
+export async function connectClient(
+  options: QuickClientOptions,
+  signal?: AbortSignal,
+  settings?: ResolvedRunProfile,
+): Promise<Client> {
   if (signal?.aborted) throw aborted(signal);
   const config: ClientConfig = {};
+  // In-process tools need codex's experimental capability (opened for them only, see docs/tools.md).
+  if (settings?.session.tools?.length) config.dynamicTools = true;
   for (const key of QUICK_CLIENT_KEYS) {
     if (options[key] !== undefined) Object.assign(config, { [key]: options[key] });
   }

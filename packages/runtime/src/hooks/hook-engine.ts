@@ -228,9 +228,12 @@ export class HookEngine {
       if (action?.type === 'block') return { phase, action, blockedBy: hook.name, reports };
       if (action?.type === 'patch') {
         patch = foldHookPatches(patch ?? {}, action.patch);
+        const args = action.patch.arguments;
         context = Object.freeze({
           ...context,
           ...pick(action.patch, ['prompt', 'model', 'effort']),
+          // The next PreToolUse hook sees the patched arguments of an in-process tool.
+          ...(args !== undefined && context.tool ? { tool: { ...context.tool, arguments: args } } : {}),
         });
       }
     }

@@ -131,6 +131,7 @@ function checkItem(item: unknown, path: string): void {
   if (item.text !== undefined) checkCapped(item.text, `${path}.text`);
   if (item.output !== undefined) checkCapped(item.output, `${path}.output`);
   ensure(item.command === undefined || typeof item.command === 'string', `${path}.command`, 'a string');
+  ensure(item.tool === undefined || typeof item.tool === 'string', `${path}.tool`, 'a string');
   if (item.changes !== undefined) {
     ensure(Array.isArray(item.changes), `${path}.changes`, 'an array');
     eachOf(item.changes, `${path}.changes`, checkChange);

@@ -91,7 +91,10 @@ export interface ItemView {
   output?: CappedText;
   /** commandExecution: the command line (capped). */
   command?: string;
+  /** mcpToolCall / dynamicToolCall: the tool (`server/tool` for MCP, `namespace/tool` when namespaced). */
+  tool?: string;
   exitCode?: number | null;
+  /** commandExecution, mcpToolCall, dynamicToolCall: as codex reported it. */
   durationMs?: number | null;
   /** fileChange: one entry per file. */
   changes?: FileChangeView[];

@@ -60,6 +60,8 @@ export class ItemRecord {
   text: TextAccumulator | undefined;
   output: TextAccumulator | undefined;
   command: string | undefined;
+  /** mcpToolCall / dynamicToolCall: `server/tool`, `namespace/tool` or `tool`. */
+  tool: string | undefined;
   exitCode: number | null | undefined;
   durationMs: number | null | undefined;
   changes: FileChangeView[] | undefined;
@@ -109,6 +111,14 @@ export class ItemRecord {
       case 'fileChange':
         if (Array.isArray(item.changes)) this.setChanges(item.changes);
         break;
+      case 'mcpToolCall':
+      case 'dynamicToolCall': {
+        const name = str(item.tool);
+        const scope = str(item.server) ?? str(item.namespace);
+        if (name !== undefined) this.tool = capString(scope ? `${scope}/${name}` : name, this.maxBytes);
+        if ('durationMs' in item) this.durationMs = num(item.durationMs) ?? null;
+        break;
+      }
     }
     this.measure();
   }
@@ -168,6 +178,7 @@ export class ItemRecord {
     if (this.text) view.text = this.text.view();
     if (this.output) view.output = this.output.view();
     if (this.command !== undefined) view.command = this.command;
+    if (this.tool !== undefined) view.tool = this.tool;
     if (this.exitCode !== undefined) view.exitCode = this.exitCode;
     if (this.durationMs !== undefined) view.durationMs = this.durationMs;
     if (this.changes) view.changes = this.changes.map((c) => ({ ...c, diff: { ...c.diff } }));
@@ -184,6 +195,7 @@ export class ItemRecord {
     if (view.text) record.text = TextAccumulator.from(view.text, maxBytes);
     if (view.output) record.output = TextAccumulator.from(view.output, maxBytes);
     if (view.command !== undefined) record.setCommand(view.command);
+    if (view.tool !== undefined) record.tool = view.tool;
     record.exitCode = view.exitCode;
     record.durationMs = view.durationMs;
     if (view.changes) {
@@ -236,6 +248,7 @@ export class ItemRecord {
       (this.text ? this.text.jsonBytes + 40 : 0) +
       (this.output ? this.output.jsonBytes + 40 : 0) +
       this.commandBytes +
+      (this.tool === undefined ? 0 : stringBytes(this.tool)) +
       this.changesBytes;
   }
 }
