@@ -1,0 +1,36 @@
+import { createCodexTransport, createRemoteTransport, type Transport } from '@codexus/core';
+import type { RuntimeConfig } from '@codexus/runtime';
+import { Instruments } from './instruments.js';
+import { resolveTelemetryOptions, type TelemetryOptions } from './telemetry-options.js';
+import { TelemetryTransport } from './telemetry-transport.js';
+import { WireObserver } from './wire-observer.js';
+
+/**
+ * Instruments a `Client` or `Runtime` config: returns the same config whose `transport` factory wraps
+ * the transport codexus would use (spawned codex, `remote`, or your own `transport`) so that every
+ * connection, also after a restart, reports spans and metrics and sends the trace context to codex.
+ *
+ * ```ts
+ * const client = await Client.connect(withTelemetry({ codexHome }, { tracer }));
+ * ```
+ *
+ * Codex then counts as reached through a transport: `startSession` leaves the `cwd` check to codex.
+ */
+export function withTelemetry<C extends RuntimeConfig>(config: C, options: TelemetryOptions = {}): C {
+  const resolved = resolveTelemetryOptions(options);
+  const instruments = new Instruments(resolved.meter);
+  const base = config.transport;
+  const inner = (): Transport =>
+    base
+      ? base()
+      : config.remote
+        ? createRemoteTransport(config.remote, config)
+        : createCodexTransport(config);
+  return {
+    ...config,
+    transport: () => {
+      const transport = inner();
+      return new TelemetryTransport(transport, new WireObserver(resolved, instruments, transport.kind));
+    },
+  };
+}
