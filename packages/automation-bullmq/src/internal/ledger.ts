@@ -1,0 +1,204 @@
+import type { Redis } from 'ioredis';
+import type { DurableEvent, RunError, RunRecord, ScheduleState, StoredSpec } from '../types.js';
+
+/** Takes the schedule's lease for `jobId` (or keeps it, when this job already holds it). */
+const CLAIM = `
+local holder = redis.call('GET', KEYS[1])
+if (not holder) or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return ''
+end
+redis.call('HSET', KEYS[2], 'pending', ARGV[1])
+return holder`;
+
+/** Drops the lease when `jobId` holds it; returns (and clears) the tick collapsed meanwhile. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+local pending = redis.call('HGET', KEYS[2], 'pending')
+redis.call('HDEL', KEYS[2], 'pending')
+return pending or ''`;
+
+const REFRESH = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
+/** The raw hash of a schedule. */
+export interface ScheduleRow {
+  spec: StoredSpec;
+  state: ScheduleState;
+  threadId?: string;
+  /** The worker of the last turn on the thread. */
+  lastWorker?: string;
+  runs: number;
+  lastRunId?: string;
+  lastError?: RunError;
+}
+
+/** How many run records a schedule keeps (older ones are trimmed). */
+export const KEEP_RUNS = 1_000;
+const KEEP_EVENTS = 10_000;
+
+/**
+ * The Redis side of durable automation: schedules, the per-schedule lease (one run in flight),
+ * the run records and the event stream. Every key starts with `codexus:<name>:`.
+ */
+export class Ledger {
+  readonly prefix: string;
+
+  constructor(
+    readonly redis: Redis,
+    name: string,
+  ) {
+    this.prefix = `codexus:${name}`;
+  }
+
+  get eventsKey(): string {
+    return `${this.prefix}:events`;
+  }
+
+  private scheduleKey(id: string): string {
+    return `${this.prefix}:s:${id}`;
+  }
+
+  private leaseKey(id: string): string {
+    return `${this.prefix}:lease:${id}`;
+  }
+
+  private runKey(runId: string): string {
+    return `${this.prefix}:r:${runId}`;
+  }
+
+  /** XADD arguments appending `e` to the capped event stream. */
+  private eventArgs(e: DurableEvent) {
+    return [this.eventsKey, 'MAXLEN', '~', KEEP_EVENTS, '*', 'e', JSON.stringify(e)] as const;
+  }
+
+  private runsKey(id: string): string {
+    return `${this.prefix}:runs:${id}`;
+  }
+
+  async putSchedule(spec: StoredSpec): Promise<void> {
+    await this.redis
+      .multi()
+      .sadd(`${this.prefix}:schedules`, spec.id)
+      .hset(this.scheduleKey(spec.id), { spec: JSON.stringify(spec), state: 'active' })
+      .hdel(this.scheduleKey(spec.id), 'lastError')
+      .exec();
+  }
+
+  async scheduleIds(): Promise<string[]> {
+    return (await this.redis.smembers(`${this.prefix}:schedules`)).sort();
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRow | undefined> {
+    const row = await this.redis.hgetall(this.scheduleKey(id));
+    if (row.spec === undefined) return undefined;
+    const out: ScheduleRow = {
+      spec: JSON.parse(row.spec) as StoredSpec,
+      state: (row.state ?? 'active') as ScheduleState,
+      runs: Number(row.runs ?? 0),
+    };
+    if (row.threadId) out.threadId = row.threadId;
+    if (row.lastWorker) out.lastWorker = row.lastWorker;
+    if (row.lastRunId) out.lastRunId = row.lastRunId;
+    if (row.lastError) out.lastError = JSON.parse(row.lastError) as RunError;
+    return out;
+  }
+
+  /** Marks a schedule final (it stays listed with its runs until `forget`). */
+  async stopSchedule(id: string, state: ScheduleState, error?: RunError): Promise<void> {
+    const fields: Record<string, string> = { state };
+    if (error) fields.lastError = JSON.stringify(error);
+    await this.redis
+      .multi()
+      .hset(this.scheduleKey(id), fields)
+      .xadd(
+        ...this.eventArgs({ type: 'scheduleStopped', scheduleId: id, state, ...(error ? { error } : {}) }),
+      )
+      .exec();
+  }
+
+  /** Records the thread a turn is about to run on, and the worker running it. */
+  async setThread(id: string, threadId: string, worker: string): Promise<void> {
+    await this.redis.hset(this.scheduleKey(id), { threadId, lastWorker: worker });
+  }
+
+  /** Removes a schedule, its runs and its lease. */
+  async forget(id: string): Promise<void> {
+    const runIds = await this.redis.zrange(this.runsKey(id), '0', '-1');
+    const multi = this.redis
+      .multi()
+      .srem(`${this.prefix}:schedules`, id)
+      .del(this.scheduleKey(id), this.runsKey(id));
+    for (const runId of runIds) multi.del(this.runKey(runId));
+    await multi.exec();
+  }
+
+  /** `''` when `jobId` now holds the schedule's lease, else the job id that holds it. */
+  async claim(id: string, jobId: string, ttlMs: number): Promise<string> {
+    return String(await this.redis.eval(CLAIM, 2, this.leaseKey(id), this.scheduleKey(id), jobId, ttlMs));
+  }
+
+  async refresh(id: string, jobId: string, ttlMs: number): Promise<void> {
+    await this.redis.eval(REFRESH, 1, this.leaseKey(id), jobId, ttlMs);
+  }
+
+  /** Releases the lease; returns the id of a tick collapsed while it was held (or `''`). */
+  async release(id: string, jobId: string): Promise<string> {
+    return String(await this.redis.eval(RELEASE, 2, this.leaseKey(id), this.scheduleKey(id), jobId));
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const text = await this.redis.get(this.runKey(runId));
+    return text === null ? undefined : (JSON.parse(text) as RunRecord);
+  }
+
+  /** The newest `limit` runs of a schedule, newest first. */
+  async getRuns(id: string, limit: number): Promise<RunRecord[]> {
+    const runIds = await this.redis.zrevrange(this.runsKey(id), 0, limit - 1);
+    if (runIds.length === 0) return [];
+    const texts = await this.redis.mget(...runIds.map((r) => this.runKey(r)));
+    return texts.filter((t): t is string => t !== null).map((t) => JSON.parse(t) as RunRecord);
+  }
+
+  /** Writes a run record that is not final yet (intent, started). */
+  async putRun(run: RunRecord, started?: DurableEvent): Promise<void> {
+    const multi = this.redis
+      .multi()
+      .set(this.runKey(run.id), JSON.stringify(run))
+      .zadd(this.runsKey(run.scheduleId), String(run.createdAt), run.id);
+    if (started) multi.xadd(...this.eventArgs(started));
+    await multi.exec();
+  }
+
+  /**
+   * Writes a final run record, counts it (unless collapsed or abandoned) and publishes it, in one
+   * transaction. Returns the schedule's run count afterwards.
+   */
+  async finishRun(run: RunRecord): Promise<number> {
+    const counted = run.outcome !== 'collapsed' && run.outcome !== 'abandoned';
+    const key = this.scheduleKey(run.scheduleId);
+    const multi = this.redis
+      .multi()
+      .set(this.runKey(run.id), JSON.stringify(run))
+      .zadd(this.runsKey(run.scheduleId), String(run.createdAt), run.id)
+      .hincrby(key, 'runs', counted ? 1 : 0);
+    if (counted) multi.hset(key, 'lastRunId', run.id);
+    if (counted && run.threadId) multi.hset(key, 'threadId', run.threadId);
+    multi.xadd(...this.eventArgs({ type: 'runFinished', scheduleId: run.scheduleId, runId: run.id, run }));
+    const replies = await multi.exec();
+    await this.trim(run.scheduleId);
+    return Number(replies?.[2]?.[1] ?? 0);
+  }
+
+  private async trim(id: string): Promise<void> {
+    const extra = (await this.redis.zcard(this.runsKey(id))) - KEEP_RUNS;
+    if (extra <= 0) return;
+    const old = await this.redis.zrange(this.runsKey(id), '0', String(extra - 1));
+    await this.redis
+      .multi()
+      .zrem(this.runsKey(id), ...old)
+      .del(...old.map((r) => this.runKey(r)))
+      .exec();
+  }
+}

@@ -1,0 +1,126 @@
+import { CodexRpcError, CodexusError } from '@codexus/core';
+import type { Client, ClientPool, Prompt, PromptRunError, PromptRunResult, Session } from '@codexus/runtime';
+import type { DurableSessionConfig, RunAttempt, RunError, RunRecord } from '../types.js';
+import type { Ledger, ScheduleRow } from './ledger.js';
+
+/** What a worker drives its turns on. */
+export type WorkerClient = Client | ClientPool;
+
+/** How often, and how far apart, a resume refused because another codex still has the thread open is retried. */
+const WRITER_RETRIES = 10;
+const WRITER_RETRY_MS = 100;
+
+/**
+ * A session on the schedule's thread: resumed when it is reachable here, else a new thread (the
+ * record's `threadChange` says why). codex lets one process write a thread at a time: a resume
+ * refused with "already has an active writer" (another worker's codex has not let go of it yet) is
+ * retried a few times first.
+ */
+export async function openSession(
+  client: WorkerClient,
+  schedule: ScheduleRow,
+  run: RunRecord,
+): Promise<Session> {
+  const config: DurableSessionConfig = schedule.spec.session;
+  const previous = schedule.threadId;
+  if (previous === undefined) return client.startSession(config);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.resumeSession(previous, config);
+    } catch (error) {
+      // codex answered with an error (e.g. `no rollout found`: the thread lives in another CODEX_HOME).
+      if (!CodexRpcError.isInstance(error)) throw error;
+      if (/active writer/i.test(error.message) && attempt < WRITER_RETRIES) {
+        await new Promise((resolve) => setTimeout(resolve, WRITER_RETRY_MS));
+        continue;
+      }
+      const session = await client.startSession(config);
+      run.threadChange = { from: previous, to: session.threadId, reason: errorOf(error).message };
+      return session;
+    }
+  }
+}
+
+/**
+ * Runs one turn of `run` on `session`, recording `started` (with the turn id) and then the final
+ * record in Redis before it returns. A failed turn is recorded as `failed`; nothing throws except a
+ * Redis or connection problem (which leaves the run unfinished, for the stalled-job recovery).
+ */
+export async function runTurn(opts: {
+  ledger: Ledger;
+  session: Session;
+  run: RunRecord;
+  worker: string;
+  prompt: Prompt;
+  outputSchema?: Record<string, unknown>;
+  outcome: 'ran' | 'rerun';
+}): Promise<RunRecord> {
+  const { ledger, session, run, worker } = opts;
+  const attempt: RunAttempt = { worker, threadId: session.threadId, startedAt: Date.now() };
+  run.attempts.push(attempt);
+  run.threadId = session.threadId;
+  await ledger.setThread(run.scheduleId, session.threadId, worker);
+  const stream = session.askStream(opts.prompt, opts.outputSchema ? { outputSchema: opts.outputSchema } : {});
+  const turnId = await Promise.race([
+    stream.turnIdReady,
+    stream.result.then(
+      () => undefined,
+      () => undefined,
+    ),
+  ]);
+  if (turnId !== undefined) {
+    attempt.turnId = turnId;
+    run.turnId = turnId;
+    run.phase = 'started';
+    await ledger.putRun(run, {
+      type: 'runStarted',
+      scheduleId: run.scheduleId,
+      runId: run.id,
+      worker,
+      threadId: session.threadId,
+      turnId,
+    });
+  }
+  let result: PromptRunResult;
+  try {
+    result = await stream.result;
+  } catch (error) {
+    if (CodexusError.is(error, 'CONNECTION_CLOSED')) throw error; // this worker's codex went away: leave it to recovery
+    attempt.end = 'finished';
+    const partial =
+      CodexusError.isInstance(error) && 'partial' in error ? (error as PromptRunError).partial : undefined;
+    Object.assign(run, finished(partial, opts.outputSchema), { outcome: 'failed', error: errorOf(error) });
+    return run;
+  }
+  attempt.end = 'finished';
+  Object.assign(run, finished(result, opts.outputSchema), { outcome: opts.outcome });
+  return run;
+}
+
+/** The final fields of a run from a turn's result. */
+export function finished(
+  result: Pick<PromptRunResult, 'turnId' | 'status' | 'text' | 'usage' | 'error'> | undefined,
+  outputSchema: Record<string, unknown> | undefined,
+): Partial<RunRecord> {
+  const out: Partial<RunRecord> = { phase: 'finished', finishedAt: Date.now() };
+  if (result === undefined) return out;
+  if (result.turnId) out.turnId = result.turnId;
+  out.status = result.status;
+  out.text = result.text;
+  if (result.usage) out.usage = result.usage;
+  if (result.error) out.turnError = result.error;
+  if (outputSchema !== undefined) {
+    try {
+      out.output = JSON.parse(result.text);
+    } catch {
+      // not JSON: the text stays, no output
+    }
+  }
+  return out;
+}
+
+export function errorOf(error: unknown): RunError {
+  if (CodexusError.isInstance(error)) return { code: error.code, message: error.message };
+  if (CodexRpcError.isInstance(error)) return { code: 'RPC_ERROR', message: error.message };
+  return { code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) };
+}

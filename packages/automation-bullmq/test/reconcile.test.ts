@@ -1,0 +1,151 @@
+import { Client } from '@codexus/runtime';
+import { message, type ScriptedHarness, startScriptedHarness } from '@codexus/testkit';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DurableAutomation, type RunRecord, startWorker } from '../src/index.js';
+import { Ledger } from '../src/internal/ledger.js';
+import { TICK_JOB_OPTIONS } from '../src/internal/tick.js';
+import { uniqueName, until } from './helpers.js';
+import { type RedisServer, redisAvailable, startRedis } from './redis-server.js';
+
+/**
+ * The reconcile paths a kill rarely hits on cue, driven directly: an unfinished record (as a worker
+ * killed at that point leaves it) and its tick job handed to a live worker, as BullMQ's stalled
+ * check does.
+ */
+describe.skipIf(!redisAvailable())('reconciling a lost run against the real codex', () => {
+  let redis: RedisServer;
+  let h: ScriptedHarness<Client>;
+  let raw: Redis;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    raw = new Redis(redis.connection);
+    h = await startScriptedHarness({
+      connect: (home) => Client.connect({ codexHome: home.path, env: home.env }),
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    raw?.disconnect();
+    await redis?.[Symbol.asyncDispose]();
+  });
+
+  /** A schedule that never ticks by itself, a worker, and a way to hand it a lost run. */
+  async function setup() {
+    const name = uniqueName('r');
+    const durable = new DurableAutomation({ connection: redis.connection, name });
+    const startAt = new Date(Date.now() + 3_600_000);
+    await durable.defineSchedule({
+      id: 's',
+      every: 3_600_000,
+      startAt,
+      prompt: 'work',
+      session: { cwd: h.workspace.path },
+    });
+    const worker = await startWorker({
+      connection: redis.connection,
+      name,
+      client: h.client,
+      lockDurationMs: 2_000,
+    });
+    const queue = new Queue(`codexus-${name}`, { connection: { ...redis.connection } });
+    const ledger = new Ledger(raw, name);
+    /** Writes `run` unfinished, queues its tick, and waits for the worker to finish it. */
+    const handOver = async (run: RunRecord) => {
+      await ledger.putRun(run);
+      await ledger.setThread('s', run.threadId as string, 'dead-worker');
+      await queue.add('tick', { scheduleId: 's' }, { ...TICK_JOB_OPTIONS, jobId: run.id });
+      return until(
+        async () => {
+          const done = await ledger.getRun(run.id);
+          return done?.phase === 'finished' ? done : undefined;
+        },
+        15_000,
+        `run ${run.id} reconciled`,
+      );
+    };
+    return {
+      durable,
+      handOver,
+      [Symbol.asyncDispose]: async () => {
+        await worker.close();
+        await queue.close();
+        await durable.close();
+      },
+    };
+  }
+
+  /** A turn that ran to completion on a new thread (the session closed again). */
+  async function completedTurn(text: string) {
+    const session = await h.client.startSession({ cwd: h.workspace.path });
+    h.model.enqueue(message(text));
+    try {
+      return await session.ask('work');
+    } finally {
+      await session.close();
+    }
+  }
+
+  function lostRun(threadId: string, turnId: string, attempts: number): RunRecord {
+    const now = Date.now();
+    return {
+      id: `lost-${turnId}`,
+      scheduleId: 's',
+      phase: 'started',
+      tickAt: now,
+      createdAt: now,
+      threadId,
+      turnId,
+      attempts: Array.from({ length: attempts }, () => ({
+        worker: 'dead-worker',
+        threadId,
+        turnId,
+        startedAt: now,
+      })),
+    };
+  }
+
+  it('the turn completed before the worker died: recorded from the thread, not run again', async () => {
+    await using t = await setup();
+    const turn = await completedTurn('done before the kill');
+    const before = h.model.requests.length;
+    const run = await t.handOver(lostRun(turn.threadId, turn.turnId, 1));
+    expect(run).toMatchObject({
+      outcome: 'recovered',
+      status: 'completed',
+      text: 'done before the kill',
+      turnId: turn.turnId,
+      recovery: { action: 'recordedFromThread' },
+    });
+    expect(run.attempts[0]?.end).toBe('lost');
+    expect(h.model.requests.length).toBe(before); // no second turn
+    expect((await t.durable.getSchedule('s'))?.lastRun?.id).toBe(run.id);
+  });
+
+  it('the turn is not in the thread: run once more, with the reason', async () => {
+    await using t = await setup();
+    const turn = await completedTurn('first');
+    h.model.enqueue(message('again'));
+    const run = await t.handOver(lostRun(turn.threadId, 'no-such-turn', 1));
+    expect(run).toMatchObject({
+      outcome: 'rerun',
+      text: 'again',
+      threadId: turn.threadId,
+      recovery: { action: 'rerun' },
+    });
+    expect(run.recovery?.reason).toContain('mid-turn');
+    expect(run.attempts.map((a) => a.end)).toEqual(['lost', 'finished']);
+  });
+
+  it('lost again after its one re-run: abandoned with the reason, no third turn', async () => {
+    await using t = await setup();
+    const turn = await completedTurn('first');
+    const before = h.model.requests.length;
+    const run = await t.handOver(lostRun(turn.threadId, 'gone-twice', 2));
+    expect(run).toMatchObject({ outcome: 'abandoned', recovery: { action: 'abandoned' } });
+    expect(run.recovery?.reason).toContain('already re-run once');
+    expect(h.model.requests.length).toBe(before);
+  });
+});
