@@ -3,11 +3,14 @@ import { parseArgs } from 'node:util';
 import { resolveCodexBin } from '@codexus/core';
 import { churn } from './bench-churn.js';
 import { coldRun } from './bench-cold-run.js';
+import { durable } from './bench-durable.js';
 import { memory } from './bench-memory.js';
+import { otel } from './bench-otel.js';
 import { peer } from './bench-peer.js';
 import { pool } from './bench-pool.js';
 import { websocket } from './bench-remote.js';
 import { scale } from './bench-scale.js';
+import { tools } from './bench-tools.js';
 import { transport } from './bench-transport.js';
 import { warmTurn } from './bench-warm-turn.js';
 import type { BenchContext } from './context.js';
@@ -28,6 +31,9 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   websocket,
   pool,
   churn,
+  durable,
+  tools,
+  otel,
 };
 
 const { values } = parseArgs({

@@ -14,7 +14,10 @@ export class RawClient {
   private readonly finished = new Map<string, RawTurn>();
   readonly exited: Promise<number | null>;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly options: RawClientOptions = {},
+  ) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.onData(chunk));
     child.stderr.resume();
@@ -25,9 +28,15 @@ export class RawClient {
   }
 
   /** Spawns `codex app-server` and runs `initialize` + `initialized`. */
-  static async start(bin: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<RawClient> {
-    const client = new RawClient(spawn(bin, ['app-server', ...args], { env, stdio: 'pipe' }));
-    await client.request('initialize', { clientInfo: { name: 'raw_bench', version: '0.0.0' } });
+  static async start(
+    bin: string,
+    env: NodeJS.ProcessEnv,
+    args: readonly string[] = [],
+    options: RawClientOptions = {},
+  ): Promise<RawClient> {
+    const client = new RawClient(spawn(bin, ['app-server', ...args], { env, stdio: 'pipe' }), options);
+    const capabilities = options.experimentalApi ? { experimentalApi: true } : undefined;
+    await client.request('initialize', { clientInfo: { name: 'raw_bench', version: '0.0.0' }, capabilities });
     client.write({ method: 'initialized' });
     return client;
   }
@@ -41,11 +50,12 @@ export class RawClient {
   }
 
   /** `thread/start` with the codexus safe defaults; resolves the thread id. */
-  async startThread(cwd: string): Promise<string> {
+  async startThread(cwd: string, extra: Record<string, unknown> = {}): Promise<string> {
     const r = await this.request<{ thread: { id: string } }>('thread/start', {
       cwd,
       approvalPolicy: 'never',
       sandbox: 'read-only',
+      ...extra,
     });
     return r.thread.id;
   }
@@ -98,7 +108,13 @@ export class RawClient {
     params?: RawTurnCompleted;
     result?: unknown;
   }): void {
-    if (msg.method === undefined && msg.id !== undefined) {
+    if (msg.method !== undefined && msg.id !== undefined && this.options.onServerRequest) {
+      // A server request (e.g. `item/tool/call`): answered by the caller's function.
+      const { id, method, params } = msg;
+      void Promise.resolve(this.options.onServerRequest(method, params)).then((result) =>
+        this.write({ id, result }),
+      );
+    } else if (msg.method === undefined && msg.id !== undefined) {
       const p = this.pending.get(msg.id);
       this.pending.delete(msg.id);
       if ('error' in msg) p?.reject(new Error(JSON.stringify(msg)));
@@ -114,6 +130,13 @@ export class RawClient {
       }
     }
   }
+}
+
+export interface RawClientOptions {
+  /** `capabilities.experimentalApi` in `initialize` (for `dynamicTools`). */
+  experimentalApi?: boolean;
+  /** Answers server requests; without it they stay unanswered. */
+  onServerRequest?(method: string, params: unknown): unknown;
 }
 
 export interface RawTurn {

@@ -2,7 +2,8 @@
  * The demo (`npm run demo`): runs every example in order against the real codex binary, which
  * answers from the testkit's scripted local model: layer 1 (quickRun), layer 2 (Workflow, streamed),
  * layer 3 (Client + Session, streamed text and an approval round trip), layer 4 (automation), layer 5
- * (AppServer, typed requests), layer 6 (Runtime, raw requests and live events) and hooks. `npm run demo -- --live` uses your own codex login and model instead.
+ * (AppServer, typed requests), layer 6 (Runtime, raw requests and live events), hooks and in-process
+ * tools. `npm run demo -- --live` uses your own codex login and model instead.
  */
 import { main as appServer } from './app-server.js';
 import { main as automation } from './automation.js';
@@ -11,10 +12,11 @@ import { main as hooks } from './hooks.js';
 import { live } from './offline.js';
 import { main as quickRun } from './quick-run.js';
 import { main as runtimeEvents } from './runtime-events.js';
+import { main as tools } from './tools.js';
 import * as say from './transcript.js';
 import { main as workflow } from './workflow.js';
 
-const examples = [quickRun, workflow, clientSession, automation, appServer, runtimeEvents, hooks];
+const examples = [quickRun, workflow, clientSession, automation, appServer, runtimeEvents, hooks, tools];
 
 async function demo(): Promise<void> {
   const startedAt = Date.now();

@@ -45,7 +45,13 @@ const keep = process.argv.includes('--keep');
 const INSTALL_TIMEOUT_MS = 240_000;
 const RUN_TIMEOUT_MS = 120_000;
 /** Packages that a layer install must never bring in (domains beside the layers). */
-const DOMAIN_PACKAGES = ['@codexus/web', '@codexus/artifact', '@codexus/automation'];
+const DOMAIN_PACKAGES = [
+  '@codexus/web',
+  '@codexus/artifact',
+  '@codexus/automation',
+  '@codexus/automation-bullmq',
+  '@codexus/otel',
+];
 
 const packages = discoverPackages();
 const byName = new Map(packages.map((p) => [p.name, p]));

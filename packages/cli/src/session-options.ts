@@ -1,0 +1,48 @@
+import type { ApprovalPolicy, ReasoningEffort, SandboxMode, SessionConfig } from '@codexus/runtime';
+import { type Command, Option } from 'commander';
+import { existingDirectory } from './global-options.js';
+
+/** The session flags of `run` and `chat`. */
+export interface SessionFlags {
+  cwd?: string;
+  sandbox: SandboxMode;
+  approval: ApprovalPolicy;
+  model?: string;
+  effort: ReasoningEffort;
+  privileged?: boolean;
+}
+
+/** Declares the session flags, with codexus's safe defaults. */
+export function addSessionOptions(command: Command): Command {
+  return command
+    .option('--cwd <dir>', 'directory the session runs in (default: the current directory)')
+    .addOption(
+      new Option('--sandbox <mode>', 'sandbox of the commands codex runs')
+        .choices(['read-only', 'workspace-write', 'danger-full-access'])
+        .default('read-only'),
+    )
+    .addOption(
+      new Option('--approval <policy>', 'when codex asks before running a command')
+        .choices(['never', 'on-request', 'untrusted'])
+        .default('never'),
+    )
+    .option('--model <name>', 'the model (default: codex config)')
+    .addOption(
+      new Option('--effort <level>', 'reasoning effort')
+        .choices(['none', 'minimal', 'low', 'medium', 'high', 'xhigh'])
+        .default('medium'),
+    )
+    .option('--privileged', 'allow --sandbox danger-full-access');
+}
+
+/** The session config of the flags (the cwd checked to be a directory). */
+export function sessionConfig(flags: SessionFlags): SessionConfig {
+  return {
+    cwd: existingDirectory(flags.cwd ?? '.', '--cwd'),
+    sandbox: flags.sandbox,
+    approval: flags.approval,
+    effort: flags.effort,
+    ...(flags.model !== undefined ? { model: flags.model } : {}),
+    ...(flags.privileged ? { privileged: true } : {}),
+  };
+}

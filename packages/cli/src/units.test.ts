@@ -1,0 +1,87 @@
+import { PassThrough } from 'node:stream';
+import { CodexusError } from '@codexus/core';
+import { describe, expect, it } from 'vitest';
+import { EXIT_CODES, exitCodeOf, usageError } from './exit-codes.js';
+import { InterruptControl } from './interrupt-control.js';
+import { JSON_EVENT_VERSION, toJsonEvent } from './json-events.js';
+import { runCli } from './program.js';
+import type { CliIo } from './turn-renderer.js';
+
+function memoryIo(): CliIo & { text(): { out: string; err: string } } {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: '', err: '' };
+  out.on('data', (c) => (chunks.out += String(c)));
+  err.on('data', (c) => (chunks.err += String(c)));
+  return {
+    out: out as unknown as NodeJS.WriteStream,
+    err: err as unknown as NodeJS.WriteStream,
+    text: () => chunks,
+  };
+}
+
+describe('exit codes', () => {
+  it('maps usage errors to 2, aborts to 130, anything else to 1', () => {
+    expect(exitCodeOf(usageError('bad'))).toBe(EXIT_CODES.usage);
+    expect(usageError('bad').code).toBe('VALIDATION_FAILED');
+    expect(exitCodeOf(new CodexusError('ABORTED', 'x'))).toBe(EXIT_CODES.interrupted);
+    expect(exitCodeOf(new CodexusError('TURN_FAILED', 'x'))).toBe(EXIT_CODES.failed);
+    expect(exitCodeOf(new Error('x'))).toBe(EXIT_CODES.failed);
+  });
+
+  it('runCli: --help is 0, an unknown command or flag is 2, a bad --codex-home is 2', async () => {
+    const help = memoryIo();
+    expect(await runCli(['--help'], help)).toBe(0);
+    expect(help.text().out).toContain('doctor');
+    const unknown = memoryIo();
+    expect(await runCli(['fly'], unknown)).toBe(2);
+    expect(unknown.text().err).toContain("unknown command 'fly'");
+    expect(await runCli(['run', '--no-such-flag', 'x'], memoryIo())).toBe(2);
+    const home = memoryIo();
+    expect(await runCli(['threads', '--codex-home', '/nonexistent/codexus-home'], home)).toBe(2);
+    expect(home.text().err).toContain('--codex-home /nonexistent/codexus-home: not an existing directory');
+  });
+});
+
+describe('InterruptControl', () => {
+  it('first press interrupts, second exits, reset re-arms', () => {
+    const calls: string[] = [];
+    const control = new InterruptControl({
+      interrupt: () => calls.push('interrupt'),
+      exit: () => calls.push('exit'),
+    });
+    control.press();
+    control.press();
+    control.press();
+    expect(calls).toEqual(['interrupt', 'exit']);
+    control.reset();
+    control.press();
+    expect(calls).toEqual(['interrupt', 'exit', 'interrupt']);
+  });
+});
+
+describe('--json events', () => {
+  it('versions every line, flattens errors, leaves out approvals and unknown event types', () => {
+    expect(toJsonEvent({ type: 'textDelta', itemId: 'i', delta: 'hi' })).toEqual({
+      v: JSON_EVENT_VERSION,
+      type: 'textDelta',
+      itemId: 'i',
+      delta: 'hi',
+    });
+    expect(
+      toJsonEvent({ type: 'error', error: { message: 'boom', codexErrorInfo: 'other' }, willRetry: true }),
+    ).toEqual({
+      v: 1,
+      type: 'error',
+      message: 'boom',
+      willRetry: true,
+      codexErrorInfo: 'other',
+    });
+    const approval = {
+      type: 'approvalRequested',
+      request: { kind: 'unknown', id: 1, method: 'x', params: {} },
+    };
+    expect(toJsonEvent(approval as never)).toBeUndefined();
+    expect(toJsonEvent({ type: 'somethingNew' } as never)).toBeUndefined();
+  });
+});
