@@ -1,4 +1,13 @@
-import type { ApprovalPolicy, ReasoningEffort, SandboxMode, SessionConfig } from '@codexus/runtime';
+import {
+  APPROVAL_POLICIES,
+  type ApprovalPolicy,
+  REASONING_EFFORTS,
+  type ReasoningEffort,
+  SAFE_DEFAULTS,
+  SANDBOX_MODES,
+  type SandboxMode,
+  type SessionConfig,
+} from '@codexus/runtime';
 import { type Command, Option } from 'commander';
 import { existingDirectory } from './global-options.js';
 
@@ -18,19 +27,19 @@ export function addSessionOptions(command: Command): Command {
     .option('--cwd <dir>', 'directory the session runs in (default: the current directory)')
     .addOption(
       new Option('--sandbox <mode>', 'sandbox of the commands codex runs')
-        .choices(['read-only', 'workspace-write', 'danger-full-access'])
-        .default('read-only'),
+        .choices(SANDBOX_MODES)
+        .default(SAFE_DEFAULTS.sandbox),
     )
     .addOption(
       new Option('--approval <policy>', 'when codex asks before running a command')
-        .choices(['never', 'on-request', 'untrusted'])
-        .default('never'),
+        .choices(APPROVAL_POLICIES)
+        .default(SAFE_DEFAULTS.approval),
     )
     .option('--model <name>', 'the model (default: codex config)')
     .addOption(
       new Option('--effort <level>', 'reasoning effort')
-        .choices(['none', 'minimal', 'low', 'medium', 'high', 'xhigh'])
-        .default('medium'),
+        .choices(REASONING_EFFORTS)
+        .default(SAFE_DEFAULTS.effort),
     )
     .option('--privileged', 'allow --sandbox danger-full-access');
 }

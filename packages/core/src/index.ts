@@ -24,10 +24,10 @@ export {
 export { type Disposable, toDisposable } from './disposable.js';
 export { Emitter } from './emitter.js';
 export {
+  type BrandedErrorClass,
   CODEXUS_ERROR_CODES,
   CodexRpcError,
   type CodexRpcErrorKind,
-  type BrandedErrorClass,
   CodexusError,
   type CodexusErrorCode,
   type CodexusErrorOptions,

@@ -1,5 +1,5 @@
-import type { ReasoningEffort } from './hook-patch.js';
 import type { HookPhase } from './hook-phase.js';
+import type { ReasoningEffort } from './vocabulary.js';
 
 /** The tool items a tool phase can be about (the codex item types). */
 export const HOOK_TOOL_KINDS = ['commandExecution', 'fileChange', 'mcpToolCall', 'dynamicToolCall'] as const;

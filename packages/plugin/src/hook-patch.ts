@@ -1,9 +1,6 @@
 import type { PrePhase } from './hook-phase.js';
 import { isRecord, nonEmpty } from './internal/guards.js';
-
-/** The reasoning efforts codex accepts (the same list the runtime validates user input with). */
-export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
-export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+import { REASONING_EFFORTS, type ReasoningEffort } from './vocabulary.js';
 
 /** An input item a patch adds after the prompt: a local image file or an image URL. */
 export type HookAttachment = { type: 'localImage'; path: string } | { type: 'image'; url: string };

@@ -36,8 +36,6 @@ export {
   type HookAttachment,
   type HookPatch,
   PATCH_FIELDS,
-  REASONING_EFFORTS,
-  type ReasoningEffort,
   validateHookPatch,
 } from './hook-patch.js';
 export {
@@ -60,3 +58,11 @@ export {
   type PostHookResult,
   parsePostHookResult,
 } from './hook-report.js';
+export {
+  APPROVAL_POLICIES,
+  type ApprovalPolicy,
+  REASONING_EFFORTS,
+  type ReasoningEffort,
+  SANDBOX_MODES,
+  type SandboxMode,
+} from './vocabulary.js';

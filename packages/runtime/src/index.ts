@@ -96,12 +96,15 @@ export {
 } from './runtime.js';
 export { type AskOptions, Session, type SessionHost } from './session.js';
 export {
+  APPROVAL_POLICIES,
   type ApprovalPolicy,
   assertCwdDirectory,
   assertPrivilege,
+  REASONING_EFFORTS,
   type ReasoningEffort,
   type ResolvedSessionConfig,
   resolveSessionConfig,
+  SANDBOX_MODES,
   type SandboxMode,
   type SessionConfig,
 } from './session-config.js';

@@ -1,19 +1,28 @@
 import { stat } from 'node:fs/promises';
 import { validationError } from '@codexus/core';
-import type { Hook } from '@codexus/plugin';
+import {
+  APPROVAL_POLICIES,
+  type ApprovalPolicy,
+  type Hook,
+  REASONING_EFFORTS,
+  type ReasoningEffort,
+  SANDBOX_MODES,
+  type SandboxMode,
+} from '@codexus/plugin';
 import type { ApprovalHandler, TimeoutAction } from './approval-request.js';
 import { SAFE_DEFAULTS } from './defaults.js';
 import { type McpServerConfig, mcpServersConfig } from './tools/mcp-servers.js';
 import type { ToolEntry } from './tools/tool-namespace.js';
 import { toolSpecs } from './tools/tool-registry.js';
 
-export type ApprovalPolicy = 'never' | 'on-request' | 'untrusted';
-export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
-export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
-
-const APPROVALS: readonly ApprovalPolicy[] = ['never', 'on-request', 'untrusted'];
-const SANDBOXES: readonly SandboxMode[] = ['read-only', 'workspace-write', 'danger-full-access'];
-const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+export {
+  APPROVAL_POLICIES,
+  type ApprovalPolicy,
+  REASONING_EFFORTS,
+  type ReasoningEffort,
+  SANDBOX_MODES,
+  type SandboxMode,
+};
 
 export interface SessionConfig {
   /** Working directory of the thread (absolute path). */
@@ -82,9 +91,9 @@ export function resolveSessionConfig(config: SessionConfig): ResolvedSessionConf
   if (typeof resolved.cwd !== 'string' || !isAbsolute(resolved.cwd)) {
     throw validationError('cwd', `cwd must be an absolute path, got ${JSON.stringify(resolved.cwd)}`);
   }
-  oneOf('approval', resolved.approval, APPROVALS);
-  oneOf('sandbox', resolved.sandbox, SANDBOXES);
-  oneOf('effort', resolved.effort, EFFORTS);
+  oneOf('approval', resolved.approval, APPROVAL_POLICIES);
+  oneOf('sandbox', resolved.sandbox, SANDBOX_MODES);
+  oneOf('effort', resolved.effort, REASONING_EFFORTS);
   positive('timeoutMs', resolved.timeoutMs);
   if (resolved.inactivityTimeoutMs !== undefined)
     positive('inactivityTimeoutMs', resolved.inactivityTimeoutMs);
