@@ -77,6 +77,29 @@ describe('Connection (in-memory transport)', () => {
     expect(connection.metrics().notificationsByMethod).toEqual({ 'turn/started': 2, other: 1 });
   });
 
+  it('reports every answer once, whether written through the request object or by id', async () => {
+    const { server, connection } = await open();
+    const answered: [unknown, string][] = [];
+    connection.onServerRequestAnswered((r, atMs) => {
+      expect(atMs).toBeGreaterThanOrEqual(r.receivedAtMs);
+      answered.push([r.id, r.method]);
+    });
+    server.send({ id: 0, method: 'item/commandExecution/requestApproval', params: {} });
+    server.send({ id: 1, method: 'item/fileChange/requestApproval', params: {} });
+    await new Promise((r) => setTimeout(r, 5));
+    const [first] = connection.pendingServerRequests();
+    await first!.respond({ decision: 'accept' });
+    await connection.respondError(1, { code: -32000, message: 'no' });
+    // An id the connection never saw is written as is, but nothing was answered.
+    await connection.respond(7, {});
+    expect(answered).toEqual([
+      [0, 'item/commandExecution/requestApproval'],
+      [1, 'item/fileChange/requestApproval'],
+    ]);
+    expect(connection.pendingServerRequests()).toEqual([]);
+    expect((server.received as { id?: unknown }[]).map((m) => m.id)).toEqual([0, 1, 7]);
+  });
+
   it('queues server requests without a handler and never answers them on its own', async () => {
     const { server, connection } = await open();
     server.send({ id: 0, method: 'item/fileChange/requestApproval', params: {} });

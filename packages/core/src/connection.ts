@@ -16,13 +16,22 @@ import { type Logger, silentLogger, type WireTrace } from './logger.js';
 import { stringifyWithRawId } from './lossless-id.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from './metrics.js';
 import { callScope, type RequestOptions } from './request-options.js';
-import { type ServerRequest, type ServerRequestHandler, ServerRequests } from './server-requests.js';
+import {
+  type ServerRequest,
+  type ServerRequestAnsweredListener,
+  type ServerRequestHandler,
+  ServerRequests,
+} from './server-requests.js';
 import { delay, within } from './timing.js';
 import type { Transport, TransportCloseInfo } from './transport.js';
 
 export type ConnectionState = 'starting' | 'ready' | 'closing' | 'closed';
 
-export type { ServerRequest, ServerRequestHandler } from './server-requests.js';
+export type {
+  ServerRequest,
+  ServerRequestAnsweredListener,
+  ServerRequestHandler,
+} from './server-requests.js';
 
 /** A JSON-RPC request id. */
 export type RequestId = JSONRPCID;
@@ -219,6 +228,14 @@ export class Connection implements AsyncDisposable {
    */
   setServerRequestHandler(handler: ServerRequestHandler): Disposable {
     return this.serverRequestRouter.setHandler(handler);
+  }
+
+  /**
+   * Told once each server request's answer was written, whichever path answered it (the request
+   * object, `respond(id)`, a handler): the one place projections, hooks and metrics learn of answers.
+   */
+  onServerRequestAnswered(listener: ServerRequestAnsweredListener): Disposable {
+    return this.serverRequestRouter.onAnswered(listener);
   }
 
   /** Server requests that arrived while no handler was set, as an async iterable (drains the queue). */

@@ -19,6 +19,7 @@ export {
   type RequestId,
   type ServerNotification,
   type ServerRequest,
+  type ServerRequestAnsweredListener,
   type ServerRequestHandler,
 } from './connection.js';
 export { type Disposable, toDisposable } from './disposable.js';

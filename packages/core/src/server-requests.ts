@@ -21,6 +21,9 @@ export interface ServerRequest {
 
 export type ServerRequestHandler = (request: ServerRequest) => void;
 
+/** Told once a server request's answer was written (by whichever path answered it). */
+export type ServerRequestAnsweredListener = (request: ServerRequest, atMs: number) => void;
+
 /** Writes an answer; `rawId` (the exact id text, beyond 2^53) replaces the `id` member when given. */
 export type AnswerWriter = (message: Record<string, unknown>, rawId: string | undefined) => Promise<void>;
 
@@ -33,6 +36,7 @@ export class ServerRequests {
   private readonly queue = new AsyncQueue<ServerRequest>();
   /** Open requests by exact id (the raw text for ids beyond 2^53, so two of them never collide). */
   private readonly open = new Map<string, ServerRequest>();
+  private readonly answeredListeners = new Set<ServerRequestAnsweredListener>();
 
   constructor(
     private readonly logger: Logger,
@@ -56,6 +60,7 @@ export class ServerRequests {
       answered = true;
       this.open.delete(key);
       await this.write({ id, ...payload }, rawId);
+      this.reportAnswered(request);
     };
     const request: ServerRequest = {
       id,
@@ -70,6 +75,23 @@ export class ServerRequests {
     };
     this.open.set(key, request);
     this.dispatch(request);
+  }
+
+  /** Listens to every answer written, whether through the request object or by id. */
+  onAnswered(listener: ServerRequestAnsweredListener): Disposable {
+    this.answeredListeners.add(listener);
+    return toDisposable(() => this.answeredListeners.delete(listener));
+  }
+
+  private reportAnswered(request: ServerRequest): void {
+    const atMs = Date.now();
+    for (const listener of [...this.answeredListeners]) {
+      try {
+        listener(request, atMs);
+      } catch (error) {
+        this.logger.error('a server-request answered listener threw', { error: String(error) });
+      }
+    }
   }
 
   setHandler(handler: ServerRequestHandler): Disposable {

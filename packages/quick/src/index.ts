@@ -12,6 +12,7 @@ export {
   type Tool,
   type ToolContext,
   type ToolEntry,
+  ToolInputError,
   type ToolOutput,
   tool,
   toolNamespace,

@@ -24,7 +24,7 @@ async function fakeAppServer(version: string, result: (method: string) => unknow
   const app = await AppServer.connect({ transport: () => transport, logger });
   const sent = () =>
     (server.received as Sent[]).filter((m) => m.method !== 'initialize' && m.method !== 'initialized');
-  return { app, sent, warnings };
+  return { app, sent, warnings, server };
 }
 
 describe('AppServer knows what the connected codex has (in-memory server)', () => {
@@ -79,5 +79,22 @@ describe('AppServer knows what the connected codex has (in-memory server)', () =
     const error = await strictApp.request('thread/read', { threadId: 't' }).catch((e: unknown) => e);
     expect(CodexusError.is(error, 'VALIDATION_FAILED')).toBe(true);
     await strict.app.close();
+  });
+});
+
+describe('AppServer answers by id through the connection (in-memory server)', () => {
+  it('respond(id) ends the request in the state projection like an answer through the request object', async () => {
+    const { app, server } = await fakeAppServer(HISTORY_VERSIONS.at(-1)!);
+    const { projection } = app.runtime.state();
+    const params = { threadId: 't', turnId: 'u', itemId: 'i' };
+    server.send({ id: 0, method: 'item/commandExecution/requestApproval', params });
+    server.send({ id: 1, method: 'item/fileChange/requestApproval', params });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(projection.pendingServerRequests().map((r) => r.id)).toEqual([0, 1]);
+    await app.respond(0, { decision: 'decline' });
+    await app.respondError(1, { code: -32000, message: 'refused' });
+    expect(projection.pendingServerRequests()).toEqual([]);
+    expect(app.runtime.connection.pendingServerRequests()).toEqual([]);
+    await app.close();
   });
 });

@@ -27,10 +27,11 @@ import { PROTOCOL_REVISION } from '@codexus/protocol';
 import { listen } from './internal/listen.js';
 import { threadIdOf } from './internal/wire.js';
 import { type RestartPolicy, restartDelay } from './restart-policy.js';
+import type { RuntimeState } from './runtime-state.js';
 import { type AttachStateOptions, attachStateProjection, type StateAttachment } from './state/index.js';
 import { type WaitForOptions, waitForNotification } from './wait-for.js';
 
-export type RuntimeState = 'starting' | 'ready' | 'restarting' | 'closed';
+export type { RuntimeState };
 
 export interface RuntimeConfig extends CodexProcessOptions, CompatibilityOptions {
   clientInfo?: ClientInfo;
@@ -148,7 +149,7 @@ export class Runtime implements AsyncDisposable {
     return this.serverRequestEvents.on('*', listener);
   }
 
-  /** A server request was answered by this client. */
+  /** A server request was answered by this client (by the request object or by id: the connection reports it). */
   onServerRequestAnswered(listener: (id: RequestId, atMs: number) => void): Disposable {
     return this.answeredEvents.on('*', ({ id, atMs }) => listener(id, atMs));
   }
@@ -281,8 +282,10 @@ export class Runtime implements AsyncDisposable {
   private attach(connected: Connected): void {
     const { connection } = connected;
     connection.on('*', (n) => this.notifications.emit(n.method, n));
-    connection.setServerRequestHandler((incoming) => {
-      const request = this.reportAnswer(incoming);
+    connection.onServerRequestAnswered((request, atMs) =>
+      this.answeredEvents.emit('*', { id: request.id, atMs }),
+    );
+    connection.setServerRequestHandler((request) => {
       this.serverRequestEvents.emit('*', request);
       if (this.router) this.router(request);
       else this.unrouted.push(request);
@@ -341,28 +344,6 @@ export class Runtime implements AsyncDisposable {
         this.logger.error('restart failed', { error: String(error) });
       }
     }
-  }
-
-  /** The same request, reporting to `onServerRequestAnswered` once it is answered. */
-  private reportAnswer(request: ServerRequest): ServerRequest {
-    const answered = (): void => this.answeredEvents.emit('*', { id: request.id, atMs: Date.now() });
-    return {
-      id: request.id,
-      method: request.method,
-      params: request.params,
-      receivedAtMs: request.receivedAtMs,
-      get answered() {
-        return request.answered;
-      },
-      respond: async (result) => {
-        await request.respond(result);
-        answered();
-      },
-      respondError: async (error) => {
-        await request.respondError(error);
-        answered();
-      },
-    };
   }
 
   /** A method, not a field read, so that checks after an await are not narrowed away. */

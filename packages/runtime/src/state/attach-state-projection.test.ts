@@ -1,6 +1,6 @@
 import { Emitter, type RequestId, type ServerNotification, type ServerRequest } from '@codexus/core';
 import { describe, expect, it } from 'vitest';
-import type { RuntimeState } from '../runtime.js';
+import type { RuntimeState } from '../runtime-state.js';
 import { attachStateProjection, type StateSource } from './attach-state-projection.js';
 import { MemoryStateStore } from './state-store.js';
 
@@ -13,10 +13,14 @@ class FakeSource implements StateSource {
   readonly lifecycle = new Emitter<RuntimeState>();
   readonly requests = new Emitter<ServerRequest>();
   readonly answers = new Emitter<{ id: RequestId; atMs: number }>();
-  open: ServerRequest[] = [];
   state: RuntimeState = 'ready';
   restarts = 0;
-  readonly connection = { pendingServerRequests: () => this.open };
+  onServerRequest(listener: (request: ServerRequest) => void) {
+    return this.requests.on('*', listener);
+  }
+  onServerRequestAnswered(listener: (id: RequestId, atMs: number) => void) {
+    return this.answers.on('*', ({ id, atMs }) => listener(id, atMs));
+  }
   on(method: string, listener: (n: ServerNotification) => void) {
     return this.notifications.on(method, listener);
   }
@@ -69,49 +73,19 @@ describe('attachStateProjection', () => {
     expect(projection.thread('u')).toBeUndefined();
   });
 
-  it('without hooks: reads pending requests from the connection; a withdrawn, unanswered one is not shown again', () => {
+  it('server requests: pending when they arrive, gone when answered or withdrawn by the server', () => {
     const source = new FakeSource();
-    const { projection, dispose } = attachStateProjection(source, {
-      protocolRevision: REVISION,
-      serverRequestPollMs: 0,
-    });
-    source.open = [request(0, 't')];
-    source.notify('thread/status/changed', {
-      threadId: 't',
-      status: { type: 'active', activeFlags: ['waitingOnApproval'] },
-    });
-    expect(projection.pendingServerRequests().map((r) => r.id)).toEqual([0]);
-    // Answered: gone from the connection's list.
-    source.open = [];
-    source.notify('item/started', {
-      threadId: 't',
-      turnId: 'u',
-      item: { id: 'i', type: 'commandExecution' },
-    });
-    expect(projection.pendingServerRequests()).toEqual([]);
-    // Withdrawn by the server: the router never answers it, so the connection still lists it.
-    source.open = [request(1, 't')];
-    source.notify('thread/tokenUsage/updated', { threadId: 't', turnId: 'u', tokenUsage: {} });
+    const { projection, dispose } = attachStateProjection(source, { protocolRevision: REVISION });
+    source.requests.emit('*', request('a', 't'));
+    source.requests.emit('*', request(1, 't'));
+    expect(projection.pendingServerRequests().map((r) => r.id)).toEqual(['a', 1]);
+    source.answers.emit('*', { id: 'a', atMs: Date.now() });
     expect(projection.pendingServerRequests().map((r) => r.id)).toEqual([1]);
     source.notify('serverRequest/resolved', { threadId: 't', requestId: 1 });
-    source.notify('thread/status/changed', { threadId: 't', status: { type: 'idle' } });
     expect(projection.pendingServerRequests()).toEqual([]);
     dispose();
-  });
-
-  it('with the runtime hooks: exact pending and answered', () => {
-    const source = new FakeSource();
-    const hooked: StateSource = Object.assign(source, {
-      onServerRequest: (fn: (r: ServerRequest) => void) => source.requests.on('*', fn),
-      onServerRequestAnswered: (fn: (id: RequestId, atMs: number) => void) =>
-        source.answers.on('*', ({ id, atMs }) => fn(id, atMs)),
-    });
-    const { projection, dispose } = attachStateProjection(hooked, { protocolRevision: REVISION });
-    source.requests.emit('*', request('a', 't'));
-    expect(projection.pendingServerRequests().map((r) => r.id)).toEqual(['a']);
-    source.answers.emit('*', { id: 'a', atMs: Date.now() });
+    source.requests.emit('*', request('b', 't'));
     expect(projection.pendingServerRequests()).toEqual([]);
-    dispose();
   });
 
   it('restores on start, snapshots on an interval, and once more on close', async () => {

@@ -7,29 +7,26 @@ import {
   type ServerRequest,
   silentLogger,
 } from '@codexus/core';
-import { isRecord } from '../internal/wire.js';
-import type { RuntimeState } from '../runtime.js';
-import { requestKey } from './internal/request-key.js';
+import type { RuntimeState } from '../runtime-state.js';
 import type { RetentionLimits } from './retention.js';
 import { StateProjection } from './state-projection.js';
 import type { SnapshotMigration, StateSnapshot } from './state-snapshot.js';
 import type { StateStore } from './state-store.js';
 
 /**
- * What the state projection needs of a `Runtime` (a `Runtime` is one). The two optional hooks report
- * server requests exactly; without them the attachment watches `connection.pendingServerRequests()`.
+ * What the state projection needs of a `Runtime` (a `Runtime` is one). Server requests are reported
+ * exactly by the two hooks: when one arrives, and when this client answered it.
  */
 export interface StateSource {
   readonly server: { readonly codexVersion: string };
-  readonly connection: { pendingServerRequests(): readonly ServerRequest[] };
   readonly logger?: Logger;
   on(method: string, listener: (notification: ServerNotification) => void): Disposable;
   onStateChange(listener: (state: RuntimeState) => void): Disposable;
   metrics(): { readonly state: RuntimeState; readonly restarts: number };
   /** Every server request, when it arrives (before any handler answers it). */
-  onServerRequest?(listener: (request: ServerRequest) => void): Disposable;
+  onServerRequest(listener: (request: ServerRequest) => void): Disposable;
   /** A server request was answered by this client. */
-  onServerRequestAnswered?(listener: (id: RequestId, atMs: number) => void): Disposable;
+  onServerRequestAnswered(listener: (id: RequestId, atMs: number) => void): Disposable;
 }
 
 export interface AttachStateOptions {
@@ -45,11 +42,6 @@ export interface AttachStateOptions {
   /** Restore the store's snapshot when attaching (its threads show as `notLoaded`). Default true. */
   restoreOnStart?: boolean;
   migrate?: SnapshotMigration;
-  /**
-   * Without the runtime's server-request hooks: how often (ms) pending server requests are read from
-   * the connection while a turn runs. Default 20; 0 reads them only when a notification arrives.
-   */
-  serverRequestPollMs?: number;
   logger?: Logger;
 }
 
@@ -71,14 +63,10 @@ export interface StateAttachment extends AsyncDisposable, Disposable {
   dispose(): void;
 }
 
-/** At most this many withdrawn request ids are remembered (so a withdrawn, never-answered request is not shown again). */
-const MAX_TOMBSTONES = 1_024;
-
 /**
  * Feeds a {@link StateProjection} from a runtime, from the outside: `runtime.on('*')`,
- * `runtime.onStateChange`, and server requests from the runtime's hooks when it has them, else from
- * `connection.pendingServerRequests()` (read on every notification and, while a turn runs, on a short
- * unref'd poll).
+ * `runtime.onStateChange`, and the runtime's server-request hooks (arrived, answered; a request the
+ * server withdraws is ended by its `serverRequest/resolved` notification). No polling.
  */
 export function attachStateProjection(source: StateSource, options: AttachStateOptions): StateAttachment {
   const logger = options.logger ?? source.logger ?? silentLogger;
@@ -88,7 +76,6 @@ export function attachStateProjection(source: StateSource, options: AttachStateO
   const owned = options.projection === undefined;
   const subscriptions: Disposable[] = [];
   let snapshotTimer: NodeJS.Timeout | undefined;
-  let pollTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   let closing: Promise<void> | undefined;
 
@@ -98,81 +85,16 @@ export function attachStateProjection(source: StateSource, options: AttachStateO
   };
   lifecycle(source.metrics().state);
 
-  // Server requests: exact hooks, or reconcile with the connection's unanswered requests.
-  const hooked = typeof source.onServerRequest === 'function';
-  const reported = new Map<string, RequestId>();
-  const tombstones = new Set<string>();
-  const reconcile = (): void => {
-    let live: readonly ServerRequest[];
-    try {
-      live = source.connection.pendingServerRequests();
-    } catch {
-      return;
-    }
-    const liveKeys = new Set<string>();
-    for (const request of live) {
-      const key = requestKey(request.id);
-      liveKeys.add(key);
-      if (request.answered || reported.has(key) || tombstones.has(key)) continue;
-      reported.set(key, request.id);
-      projection.applyServerRequest(request.id, request.method, request.params, request.receivedAtMs);
-    }
-    for (const [key, id] of reported) {
-      if (liveKeys.has(key)) continue;
-      reported.delete(key);
-      projection.applyServerRequestAnswered(id);
-    }
-  };
-  const schedulePoll = (): void => {
-    const pollMs = options.serverRequestPollMs ?? 20;
-    if (hooked || stopped || pollMs <= 0) return;
-    if (projection.busy && !pollTimer) {
-      pollTimer = setInterval(() => {
-        reconcile();
-        schedulePoll();
-      }, pollMs);
-      pollTimer.unref();
-    } else if (!projection.busy && pollTimer) {
-      clearInterval(pollTimer);
-      pollTimer = undefined;
-    }
-  };
-
   subscriptions.push(
-    source.on('*', (n) => {
-      projection.applyNotification(n.method, n.params, n.receivedAtMs);
-      if (hooked) return;
-      if (n.method === 'serverRequest/resolved' && isRecord(n.params)) {
-        const id = n.params.requestId;
-        if (typeof id === 'string' || typeof id === 'number') remember(requestKey(id));
-      }
-      reconcile();
-      schedulePoll();
-    }),
+    source.on('*', (n) => projection.applyNotification(n.method, n.params, n.receivedAtMs)),
     source.onStateChange((state) => {
       lifecycle(state);
-      reported.clear();
-      tombstones.clear();
-      schedulePoll();
       if (state === 'closed') void close();
     }),
+    // Server requests: reported exactly by the runtime, when one arrives and when it is answered.
+    source.onServerRequest((r) => projection.applyServerRequest(r.id, r.method, r.params, r.receivedAtMs)),
+    source.onServerRequestAnswered((id, atMs) => projection.applyServerRequestAnswered(id, atMs)),
   );
-  if (hooked) {
-    subscriptions.push(
-      source.onServerRequest!((r) => projection.applyServerRequest(r.id, r.method, r.params, r.receivedAtMs)),
-    );
-    if (source.onServerRequestAnswered) {
-      subscriptions.push(
-        source.onServerRequestAnswered((id, atMs) => projection.applyServerRequestAnswered(id, atMs)),
-      );
-    }
-  }
-
-  function remember(key: string): void {
-    reported.delete(key);
-    tombstones.add(key);
-    if (tombstones.size > MAX_TOMBSTONES) tombstones.delete(tombstones.values().next().value!);
-  }
 
   const store = options.store;
   const restored: Promise<RestoreOutcome> = (async () => {
@@ -212,9 +134,7 @@ export function attachStateProjection(source: StateSource, options: AttachStateO
     stopped = true;
     for (const subscription of subscriptions.splice(0)) subscription.dispose();
     if (snapshotTimer) clearInterval(snapshotTimer);
-    if (pollTimer) clearInterval(pollTimer);
     snapshotTimer = undefined;
-    pollTimer = undefined;
     if (owned) projection.close();
   };
 

@@ -7,7 +7,7 @@ import {
   toDisposable,
 } from '@codexus/core';
 import { isRecord, str } from '../internal/wire.js';
-import type { RuntimeState } from '../runtime.js';
+import type { RuntimeState } from '../runtime-state.js';
 import { capText } from './capped-text.js';
 import { type ChangeStreamOptions, changeStream } from './internal/change-stream.js';
 import {

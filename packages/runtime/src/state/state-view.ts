@@ -1,6 +1,6 @@
 import type { RequestId } from '@codexus/core';
 import type { PlanStep, TokenUsage } from '../internal/wire.js';
-import type { RuntimeState } from '../runtime.js';
+import type { RuntimeState } from '../runtime-state.js';
 import type { CappedText } from './capped-text.js';
 
 /**
