@@ -1,6 +1,8 @@
+import { compareVersions } from '@codexus/core';
 import {
   assistantTexts,
   type CodexHome,
+  codexBinVersion,
   createCodexHome,
   createWorkspace,
   delayed,
@@ -15,6 +17,13 @@ import { DurableAutomation, type RunRecord } from '../src/index.js';
 import { until } from './helpers.js';
 import { type RedisServer, redisAvailable, startRedis } from './redis-server.js';
 import { spawnWorker, type WorkerProcess } from './worker-processes.js';
+
+/**
+ * codex before 0.165 refuses `thread/resume` in a second process while the first one still holds
+ * the thread (`already has an active writer`; seen on 0.150 and 0.160): the schedule then moves to a
+ * new thread and records why (docs/compatibility.md). From 0.165 every run stays on one thread.
+ */
+const resumesAcrossProcesses = compareVersions(codexBinVersion(), '0.165.0') >= 0;
 
 /** How long the scripted model takes per turn (ms): longer than the 300 ms cadence, so ticks collapse. */
 const TURN_MS = 500;
@@ -66,7 +75,12 @@ describe.skipIf(!redisAvailable())(
           lockDurationMs: LOCK_MS,
         });
       const workers = new Map<string, WorkerProcess>();
-      for (const w of await Promise.all([start(), start(), start()])) workers.set(w.id, w);
+      // One after the other: two codex processes initialising one CODEX_HOME at once race on its
+      // sqlite state on older codex (0.150; docs/compatibility.md).
+      for (let i = 0; i < 3; i++) {
+        const w = await start();
+        workers.set(w.id, w);
+      }
       await using durable = new DurableAutomation({ connection: redis.connection, name });
       try {
         await durable.defineSchedule({
@@ -188,6 +202,11 @@ describe.skipIf(!redisAvailable())(
         }
         // Thread continuity across workers (one shared CODEX_HOME): every run on the schedule's one thread.
         const changes = runs.filter((r) => r.threadChange).map((r) => r.threadChange);
+        if (!resumesAcrossProcesses) {
+          // Every change is recorded with codex's reason; the rest of the history is not checked.
+          for (const change of changes) expect(change?.reason).toMatch(/already has an active writer/);
+          return;
+        }
         expect(changes, JSON.stringify(changes)).toEqual([]);
         expect(new Set(runs.filter((r) => r.threadId).map((r) => r.threadId)).size).toBe(1);
         // ... and each turn saw the earlier ones, whichever worker ran them: the last request to the

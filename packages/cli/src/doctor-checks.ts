@@ -93,6 +93,13 @@ export async function checkConfig(bin: string, target: DoctorTarget): Promise<Do
     ['app-server', '--strict-config', '--print-startup-config'],
     codexEnv(target),
   );
+  if (out.code === 2 && out.stderr.includes("unexpected argument '--print-startup-config'"))
+    return {
+      check: 'config',
+      status: 'warn',
+      detail:
+        'not checked: this codex has no --print-startup-config (older codex; it checks its config when it starts)',
+    };
   const parsed = parseJsonLine(out.stdout);
   const error = parsed?.error as { message?: string } | undefined;
   if (out.code === 0 && !error)
@@ -193,6 +200,7 @@ function homeOf(target: DoctorTarget): string {
 interface CommandOutput {
   code: number | null;
   stdout: string;
+  stderr: string;
   summary: string;
 }
 
@@ -202,7 +210,7 @@ function runCodex(bin: string, args: string[], env: NodeJS.ProcessEnv = process.
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       const tail = `${stderr}`.trim().split('\n').filter(Boolean).slice(-2).join(' / ');
       const summary = error ? `${error.message.split('\n')[0]}${tail ? `: ${tail}` : ''}` : 'ok';
-      resolve({ code, stdout: `${stdout}`, summary });
+      resolve({ code, stdout: `${stdout}`, stderr: `${stderr}`, summary });
     });
   });
 }

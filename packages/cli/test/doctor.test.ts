@@ -1,9 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { appendFile, chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SUPPORTED_VERSION_RANGE } from '@codexus/core';
+import { resolveCodexBin } from '@codexus/testkit';
 import { describe, expect, it } from 'vitest';
 import type { DoctorCheck } from '../src/index.js';
 import { runPiped, tmuxBin, useCliHarness } from './harness.js';
+
+/** Whether the codex under test has the strict startup-config check (older ones do not). */
+const hasStartupConfigCheck = execFileSync(resolveCodexBin(), ['app-server', '--help'], {
+  encoding: 'utf8',
+}).includes('--print-startup-config');
 
 /** The status column of a check in the doctor's table. */
 function statusOf(screen: string, check: string): string | undefined {
@@ -40,8 +47,10 @@ describe.skipIf(!tmuxBin)('codexus doctor in a terminal (tmux)', () => {
   it('--offline: every check passes against the real codex and the testkit model (exit 0)', async () => {
     const pane = await h.tmux.codexus(['doctor', '--offline', '--cwd', h.workspace.path], h.home.env);
     const { code, screen } = await pane.exitCode(60_000);
-    for (const check of ['binary', 'version', 'config', 'app-server', 'login', 'turn'])
+    for (const check of ['binary', 'version', 'app-server', 'login', 'turn'])
       expect(statusOf(screen, check), `${check}\n${screen}`).toBe('OK');
+    // A codex without the strict check gets a warning, not a blocking problem.
+    expect(statusOf(screen, 'config')).toBe(hasStartupConfigCheck ? 'OK' : 'WARN');
     expect(screen).toContain('no blocking problem');
     expect(code).toBe(0);
   });
@@ -50,13 +59,27 @@ describe.skipIf(!tmuxBin)('codexus doctor in a terminal (tmux)', () => {
 describe('codexus doctor without a terminal', () => {
   const h = useCliHarness();
 
-  it('a config codex rejects in strict mode is a blocking problem (--json rows)', async () => {
-    await appendFile(h.home.configPath, '\nnot_a_codex_setting = 1\n');
-    const { code, stdout } = await runPiped(['doctor', '--json', ...h.args.slice(0, 2)], h.home.env);
-    const rows = JSON.parse(stdout) as DoctorCheck[];
-    const config = rows.find((r) => r.check === 'config');
-    expect(config?.status).toBe('fail');
-    expect(config?.detail).toContain('not_a_codex_setting');
-    expect(code).toBe(1);
-  });
+  it.runIf(hasStartupConfigCheck)(
+    'a config codex rejects in strict mode is a blocking problem (--json rows)',
+    async () => {
+      await appendFile(h.home.configPath, '\nnot_a_codex_setting = 1\n');
+      const { code, stdout } = await runPiped(['doctor', '--json', ...h.args.slice(0, 2)], h.home.env);
+      const rows = JSON.parse(stdout) as DoctorCheck[];
+      const config = rows.find((r) => r.check === 'config');
+      expect(config?.status).toBe('fail');
+      expect(config?.detail).toContain('not_a_codex_setting');
+      expect(code).toBe(1);
+    },
+  );
+
+  it.skipIf(hasStartupConfigCheck)(
+    'a codex without the strict check: config is a warning that says why',
+    async () => {
+      const { code, stdout } = await runPiped(['doctor', '--json', ...h.args.slice(0, 2)], h.home.env);
+      const config = (JSON.parse(stdout) as DoctorCheck[]).find((r) => r.check === 'config');
+      expect(config).toMatchObject({ status: 'warn' });
+      expect(config?.detail).toContain('--print-startup-config');
+      expect(code).toBe(0);
+    },
+  );
 });
