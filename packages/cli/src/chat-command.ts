@@ -94,7 +94,12 @@ class ChatLoop {
 
   private async open(resume: string | undefined): Promise<void> {
     await this.session?.close();
-    const approvalHandler = cliApprovalHandler({ renderer: this.renderer, ask: this.ask });
+    // Without a terminal (piped input) approvals are declined (fail closed), as `run` does.
+    const interactive = process.stdin.isTTY === true;
+    const approvalHandler = cliApprovalHandler({
+      renderer: this.renderer,
+      ...(interactive ? { ask: this.ask } : {}),
+    });
     this.session = resume
       ? await this.client.resumeSession(resume, { ...this.config, approvalHandler })
       : await this.client.startSession({ ...this.config, approvalHandler, approvalTimeoutMs: 30 * 60_000 });
@@ -103,6 +108,11 @@ class ChatLoop {
 
   private readonly ask: AskDecision = (_request, signal) =>
     new Promise((resolve) => {
+      // Input already closed: nobody can answer, decline at once instead of waiting for the timeout.
+      if (this.inputClosed || signal.aborted) {
+        resolve(undefined);
+        return;
+      }
       this.pendingApproval = (key) => {
         this.pendingApproval = undefined;
         resolve(key === undefined ? undefined : DECISION_KEYS[key]);

@@ -85,3 +85,27 @@ describe('--json events', () => {
     expect(toJsonEvent({ type: 'somethingNew' } as never)).toBeUndefined();
   });
 });
+
+describe('--timeout', () => {
+  it('reaches the session config as timeoutMs, default 30 minutes', async () => {
+    const { Command } = await import('commander');
+    const { addSessionOptions, sessionConfig } = await import('./session-options.js');
+    const parse = (args: string[]) => {
+      const command = addSessionOptions(new Command('x')).exitOverride();
+      command.parse(args, { from: 'user' });
+      return sessionConfig(command.opts());
+    };
+    expect(parse([]).timeoutMs).toBe(30 * 60 * 1000);
+    expect(parse(['--timeout', '5']).timeoutMs).toBe(5000);
+    expect(parse(['--timeout', '1.5']).timeoutMs).toBe(1500);
+  });
+
+  it('is a usage error (exit 2) when not a positive number', async () => {
+    for (const bad of ['0', '-3', 'soon', '']) {
+      const io = memoryIo();
+      const code = await runCli(['run', '--timeout', bad, 'hello'], io);
+      expect(code, bad).toBe(EXIT_CODES.usage);
+      expect(io.text().err, bad).toMatch(/--timeout/);
+    }
+  });
+});

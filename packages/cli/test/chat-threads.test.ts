@@ -1,4 +1,6 @@
-import { message } from '@codexus/testkit';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { message, shell, step } from '@codexus/testkit';
 import { describe, expect, it } from 'vitest';
 import { runPiped, useCliHarness } from './harness.js';
 
@@ -21,6 +23,31 @@ describe('codexus chat and threads (piped input), real codex', () => {
     // The second prompt went to the first thread (its history holds the first turn).
     expect(JSON.stringify(h.model.requests[1]?.body)).toContain('answer one');
     expect(JSON.stringify(h.model.requests[2]?.body)).not.toContain('answer one');
+  });
+
+  it('piped chat declines an approval at once (fail closed), without waiting for the timeout', async () => {
+    const file = join(h.workspace.path, 'chat-never.txt');
+    h.model.enqueue(
+      step(
+        shell(`touch ${file}`, {
+          sandboxPermissions: 'require_escalated',
+          justification: 'try from piped chat',
+          login: false,
+        }),
+      ),
+      message('fine, declined'),
+    );
+    const started = Date.now();
+    const { code, stdout, stderr } = await runPiped(
+      ['chat', ...h.args, '--approval', 'on-request', '--sandbox', 'workspace-write', '--timeout', '60'],
+      h.home.env,
+      'try it\n',
+    );
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(stderr).toContain('no terminal to ask; approvals are declined');
+    expect(stdout).toContain('fine, declined');
+    expect(code).toBe(0);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('/resume ID continues a stored thread', async () => {
