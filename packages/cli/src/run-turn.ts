@@ -1,5 +1,11 @@
 import { CodexusError } from '@codexus/core';
-import type { AskOptions, Prompt, PromptRunError, PromptRunResult, Session } from '@codexus/runtime';
+import {
+  type AskOptions,
+  type Prompt,
+  PromptRunError,
+  type PromptRunResult,
+  type Session,
+} from '@codexus/runtime';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { type CliJsonEvent, jsonEvent, toJsonEvent } from './json-events.js';
 import type { TurnRenderer } from './turn-renderer.js';
@@ -33,7 +39,7 @@ export async function streamTurn(
   const outcome = await stream.result.then(
     (result): TurnOutcome => ({ exitCode: exitFor(result.status), status: result.status, result }),
     (error: unknown): TurnOutcome => {
-      const partial = hasPartial(error) ? error.partial : undefined;
+      const partial = PromptRunError.isInstance(error) ? error.partial : undefined;
       const aborted = CodexusError.isInstance(error) && error.code === 'ABORTED';
       return {
         exitCode: aborted ? EXIT_CODES.interrupted : EXIT_CODES.failed,
@@ -85,9 +91,4 @@ function errorMessage({ result, error }: TurnOutcome): string | undefined {
   if (error instanceof Error) return error.message;
   if (error !== undefined) return String(error);
   return result?.status === 'failed' ? result.error?.message : undefined;
-}
-
-/** A `PromptRunError` (checked by shape: it carries the partial result of the turn). */
-function hasPartial(error: unknown): error is PromptRunError {
-  return CodexusError.isInstance(error) && 'partial' in error && typeof error.partial === 'object';
 }

@@ -1,5 +1,6 @@
 import { CodexRpcError, CodexusError } from '@codexus/core';
-import type { Client, ClientPool, Prompt, PromptRunError, PromptRunResult, Session } from '@codexus/runtime';
+import type { Client, ClientPool, Prompt, PromptRunResult, Session } from '@codexus/runtime';
+import { PromptRunError } from '@codexus/runtime';
 import type { DurableSessionConfig, RunAttempt, RunError, RunRecord } from '../types.js';
 import type { Ledger, ScheduleRow } from './ledger.js';
 
@@ -87,8 +88,7 @@ export async function runTurn(opts: {
   } catch (error) {
     if (CodexusError.is(error, 'CONNECTION_CLOSED')) throw error; // this worker's codex went away: leave it to recovery
     attempt.end = 'finished';
-    const partial =
-      CodexusError.isInstance(error) && 'partial' in error ? (error as PromptRunError).partial : undefined;
+    const partial = PromptRunError.isInstance(error) ? error.partial : undefined;
     Object.assign(run, finished(partial, opts.outputSchema), { outcome: 'failed', error: errorOf(error) });
     return run;
   }
