@@ -139,11 +139,18 @@ describe.skipIf(!redisAvailable())(
           20_000,
           'every run finished',
         );
+        // A run is recorded finished before its job is acknowledged: let the last acks land, then read
+        // the records and the queue, so both sides are read at rest.
+        const queue = new Queue(`codexus-${name}`, { connection: { ...redis.connection } });
+        await until(
+          async () => (await queue.getJobCounts('active', 'waiting', 'delayed')).active === 0,
+          20_000,
+          'every job acknowledged',
+        );
         const runs = (await durable.getRuns('tick', { limit: 1_000 })).reverse();
         await Promise.all([...workers.values()].map((w) => w.stop()));
 
         // Every tick BullMQ produced and processed has exactly one record, and vice versa.
-        const queue = new Queue(`codexus-${name}`, { connection: { ...redis.connection } });
         const completed = await queue.getJobs(['completed'], 0, -1);
         const failed = await queue.getJobs(['failed'], 0, -1);
         await queue.close();
