@@ -130,9 +130,12 @@ describe('Connection (in-memory transport)', () => {
     expect(CodexusError.is(abortErr, 'ABORTED')).toBe(true);
     const timeoutErr = await rejection(connection.request('slow', {}, { timeoutMs: 20 }));
     expect(CodexusError.is(timeoutErr, 'REQUEST_TIMEOUT')).toBe(true);
+    expect(held).toHaveLength(2);
     for (const m of held) server.send({ id: m.id, result: 'late' });
     await expect(connection.request('fast')).resolves.toBe('fast');
     expect(connection.metrics().pendingRequests).toBe(0);
+    // Each late answer is counted as matching nothing, not delivered and not lost silently.
+    expect(connection.metrics().unmatchedResponses).toBe(held.length);
     await expect(connection.request('x', {}, { signal: AbortSignal.abort() })).rejects.toThrow(/aborted/);
   });
 

@@ -1,12 +1,4 @@
-import {
-  createJSONRPCErrorResponse,
-  createJSONRPCRequest,
-  createJSONRPCSuccessResponse,
-  JSONRPCClient,
-  type JSONRPCErrorResponse,
-  type JSONRPCID,
-  type JSONRPCResponse,
-} from 'json-rpc-2.0';
+import type { JSONRPCID } from 'json-rpc-2.0';
 import { backoffDelay, DEFAULT_OVERLOAD_RETRY, type RetryPolicy } from './backoff.js';
 import { type Disposable, toDisposable } from './disposable.js';
 import { Emitter } from './emitter.js';
@@ -15,6 +7,7 @@ import { classifyInbound, type InboundMessage } from './inbound-message.js';
 import { type Logger, silentLogger, type WireTrace } from './logger.js';
 import { stringifyWithRawId } from './lossless-id.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from './metrics.js';
+import { type PendingOutcome, PendingRequests } from './pending-requests.js';
 import { callScope, type RequestOptions } from './request-options.js';
 import {
   type ServerRequest,
@@ -56,11 +49,6 @@ export interface ConnectionOptions {
   overloadRetry?: RetryPolicy;
 }
 
-interface Pending {
-  method: string;
-  fail(error: unknown): void;
-}
-
 /**
  * One JSON-RPC peer over one transport (one codex process). Writes are ordered; inbound messages are
  * routed by shape; server requests go to one handler or into a queue, never answered on their own.
@@ -69,9 +57,8 @@ interface Pending {
 export class Connection implements AsyncDisposable {
   private stateValue: ConnectionState = 'starting';
   private readonly logger: Logger;
-  private readonly rpc: JSONRPCClient;
   private nextId = 1;
-  private readonly pending = new Map<JSONRPCID, Pending>();
+  private readonly pending = new PendingRequests();
   private readonly notifications: Emitter<ServerNotification>;
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private readonly serverRequestRouter: ServerRequests;
@@ -89,7 +76,6 @@ export class Connection implements AsyncDisposable {
     this.serverRequestRouter = new ServerRequests(this.logger, (message, rawId) =>
       this.write(message, rawId),
     );
-    this.rpc = new JSONRPCClient((payload: Record<string, unknown>) => this.write(payload));
     this.closedPromise = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -173,41 +159,11 @@ export class Connection implements AsyncDisposable {
     if (closed) return Promise.reject(closed);
     if (signal.aborted) return Promise.reject(signal.reason);
     const id = this.nextId++;
-    const startedAt = performance.now();
     this.metricsRecorder.requests++;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (fn: () => void): void => {
-        if (settled) return;
-        settled = true;
-        this.pending.delete(id);
-        signal.removeEventListener('abort', onAbort);
-        fn();
-      };
-      // Settles our side now and removes the library's entry, so a late answer is ignored.
-      const failLocally = (error: unknown): void => {
-        settle(() => reject(error));
-        this.rpc.receive(createJSONRPCErrorResponse(id, 0, 'settled locally'));
-      };
-      const onAbort = (): void => failLocally(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, { method, fail: failLocally });
-      this.rpc.requestAdvanced(createJSONRPCRequest(id, method, params)).then(
-        (response: JSONRPCResponse) => {
-          if (settled) return;
-          this.metricsRecorder.recordLatency(method, performance.now() - startedAt);
-          if ('error' in response && response.error) {
-            this.metricsRecorder.errors++;
-            const { code, message, data } = (response as JSONRPCErrorResponse).error;
-            const error = new CodexRpcError(method, code, message, data);
-            settle(() => reject(error));
-          } else {
-            settle(() => resolve(response.result));
-          }
-        },
-        (error: unknown) => settle(() => reject(error)),
-      );
-    });
+    const answer = this.pending.open(id, method, signal);
+    // A failed write fails this entry itself (with the exit details); nothing else to do here.
+    this.write(params === undefined ? { id, method } : { id, method, params }).catch(() => undefined);
+    return answer;
   }
 
   /** Sends a notification (no answer). */
@@ -286,9 +242,8 @@ export class Connection implements AsyncDisposable {
   }
 
   /** Writes one message; `rawId` (exact number text) replaces the `id` member when given. */
-  private async write(message: Record<string, unknown>, rawId?: string): Promise<void> {
-    // codex never sends the `jsonrpc` member; we write messages the way it writes them.
-    const { jsonrpc: _omit, ...wire } = message;
+  private async write(wire: Record<string, unknown>, rawId?: string): Promise<void> {
+    // Messages are built the way codex writes them: without the `jsonrpc` member.
     const text = rawId === undefined ? JSON.stringify(wire) : stringifyWithRawId(wire, rawId);
     this.metricsRecorder.bytesOut += Buffer.byteLength(text) + 1;
     this.options.trace?.({ direction: 'out', text, atMs: Date.now() });
@@ -303,7 +258,7 @@ export class Connection implements AsyncDisposable {
         : new CodexusError('CONNECTION_CLOSED', `${method}: write failed: ${String(error)}`, {
             cause: error,
           });
-      if ('id' in wire && 'method' in wire) this.pending.get(wire.id as JSONRPCID)?.fail(typed);
+      if ('id' in wire && 'method' in wire) this.pending.fail(wire.id as JSONRPCID, typed);
       throw typed;
     }
   }
@@ -320,12 +275,10 @@ export class Connection implements AsyncDisposable {
         this.onNotification(message);
         return;
       case 'result':
-        this.metricsRecorder.responses++;
-        this.rpc.receive(createJSONRPCSuccessResponse(message.id, message.result));
+        this.onResponse(message.id, { result: message.result });
         return;
       case 'error':
-        this.metricsRecorder.responses++;
-        this.rpc.receive({ jsonrpc: '2.0', id: message.id, error: message.error });
+        this.onResponse(message.id, { error: message.error });
         return;
       case 'malformedResponse':
         this.onMalformedResponse(text, message);
@@ -336,27 +289,38 @@ export class Connection implements AsyncDisposable {
     }
   }
 
+  /** Settles the request a response answers; one that answers nothing pending is counted and dropped. */
+  private onResponse(id: JSONRPCID, outcome: PendingOutcome): void {
+    this.metricsRecorder.responses++;
+    const settled = this.pending.answer(id, outcome, (method, { code, message, data }) => {
+      this.metricsRecorder.errors++;
+      return new CodexRpcError(method, code, message, data);
+    });
+    if (settled) this.metricsRecorder.recordLatency(settled.method, settled.elapsedMs);
+    else {
+      this.metricsRecorder.unmatchedResponses++;
+      this.logger.debug('a response answers no pending request (late, after abort or timeout)', { id });
+    }
+  }
+
   /** Fails the request a malformed response answers (it would never settle otherwise). */
   private onMalformedResponse(
     text: string,
     { id, problem, value }: Extract<InboundMessage, { kind: 'malformedResponse' }>,
   ): void {
-    const pending = typeof id === 'number' ? this.pending.get(id) : undefined;
+    const method = this.pending.methodOf(id);
     this.logger.warn(`malformed response from the server: ${problem}`, { preview: text.slice(0, 200) });
-    if (!pending) {
+    if (method === undefined) {
       this.metricsRecorder.droppedLines++;
       return;
     }
     this.metricsRecorder.responses++;
     this.metricsRecorder.errors++;
-    pending.fail(
-      new CodexusError(
-        'PROTOCOL_VIOLATION',
-        `${pending.method}: malformed response from the server: ${problem}`,
-        {
-          data: { method: pending.method, line: text, response: value },
-        },
-      ),
+    this.pending.fail(
+      id,
+      new CodexusError('PROTOCOL_VIOLATION', `${method}: malformed response from the server: ${problem}`, {
+        data: { method, line: text, response: value },
+      }),
     );
   }
 
@@ -380,8 +344,7 @@ export class Connection implements AsyncDisposable {
     if (this.stateValue === 'closed') return;
     this.closeInfoValue = info;
     this.setState('closed');
-    for (const [, pending] of [...this.pending]) pending.fail(closedError(pending.method, info));
-    this.rpc.rejectAllPendingRequests(info.reason);
+    this.pending.failAll((method) => closedError(method, info));
     this.serverRequestRouter.close(closedError('serverRequests', info));
     this.resolveClosed(info);
   }

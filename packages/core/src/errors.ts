@@ -1,3 +1,4 @@
+import { JSONRPCErrorCode } from 'json-rpc-2.0';
 /**
  * One error root: {@link CodexusError}, with a string `code`, `data` and `cause`. A JSON-RPC error
  * answer from the server is a {@link CodexRpcError} (a `CodexusError` whose code is `RPC_<kind>`;
@@ -109,11 +110,12 @@ export function validationError(
   return new CodexusError('VALIDATION_FAILED', message, { data: { path, ...data } });
 }
 
-/** JSON-RPC error codes the codex app-server uses. */
-export const RPC_INVALID_REQUEST = -32600;
-export const RPC_METHOD_NOT_FOUND = -32601;
-export const RPC_INVALID_PARAMS = -32602;
-export const RPC_INTERNAL_ERROR = -32603;
+/** JSON-RPC error codes the codex app-server uses (the standard ones as json-rpc-2.0 defines them). */
+export const RPC_INVALID_REQUEST: number = JSONRPCErrorCode.InvalidRequest;
+export const RPC_METHOD_NOT_FOUND: number = JSONRPCErrorCode.MethodNotFound;
+export const RPC_INVALID_PARAMS: number = JSONRPCErrorCode.InvalidParams;
+export const RPC_INTERNAL_ERROR: number = JSONRPCErrorCode.InternalError;
+/** codex's own: `Server overloaded; retry later` (retried with backoff). */
 export const RPC_SERVER_OVERLOADED = -32001;
 
 /**

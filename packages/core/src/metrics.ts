@@ -7,6 +7,8 @@ export interface ConnectionMetricsSnapshot {
   notificationsByMethod: Record<string, number>;
   serverRequests: number;
   droppedLines: number;
+  /** Responses whose id matched no pending request (late answers after an abort or a timeout). */
+  unmatchedResponses: number;
   overloadRetries: number;
   bytesIn: number;
   bytesOut: number;
@@ -25,6 +27,7 @@ export class ConnectionMetrics {
   notifications = 0;
   serverRequests = 0;
   droppedLines = 0;
+  unmatchedResponses = 0;
   overloadRetries = 0;
   bytesIn = 0;
   bytesOut = 0;
@@ -60,6 +63,7 @@ export class ConnectionMetrics {
       notificationsByMethod: Object.fromEntries(this.byMethod),
       serverRequests: this.serverRequests,
       droppedLines: this.droppedLines,
+      unmatchedResponses: this.unmatchedResponses,
       overloadRetries: this.overloadRetries,
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,

@@ -1,4 +1,4 @@
-import { CodexusError, type RequestId } from '@codexus/core';
+import { CodexusError, type RequestId, RPC_INTERNAL_ERROR } from '@codexus/core';
 import { encodeServerRequestResponse, type ServerRequestMethod } from '@codexus/protocol';
 import { isRecord, str } from './internal/wire.js';
 
@@ -216,7 +216,10 @@ export function fallbackAnswer(request: ApprovalRequest, action: TimeoutAction):
       };
     default:
       return {
-        error: { code: -32603, message: `${request.method}: declined by the client (no handler answered)` },
+        error: {
+          code: RPC_INTERNAL_ERROR,
+          message: `${request.method}: declined by the client (no handler answered)`,
+        },
       };
   }
 }

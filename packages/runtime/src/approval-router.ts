@@ -1,4 +1,10 @@
-import { CodexusError, type Logger, type ServerRequest, silentLogger } from '@codexus/core';
+import {
+  CodexusError,
+  type Logger,
+  RPC_METHOD_NOT_FOUND,
+  type ServerRequest,
+  silentLogger,
+} from '@codexus/core';
 import {
   type ApprovalHandler,
   type ApprovalRequest,
@@ -74,7 +80,9 @@ export class ApprovalRouter {
     }
     const answer =
       policy === 'methodNotFound'
-        ? { error: { code: -32601, message: `${request.method} is not handled by this client` } }
+        ? {
+            error: { code: RPC_METHOD_NOT_FOUND, message: `${request.method} is not handled by this client` },
+          }
         : fallbackAnswer(request, 'decline');
     void send(serverRequest, answer).catch((error) =>
       this.logger.warn('could not answer a server request', { method: request.method, error: String(error) }),
