@@ -46,7 +46,7 @@ export async function churn(ctx: BenchContext): Promise<Row[]> {
         }),
       );
       if (i === early || i === total) {
-        const loaded = await h.client.runtime.request<{ data: string[] }>('thread/loaded/list', {});
+        const loaded = await h.client.runtime.request('thread/loaded/list', {});
         marks.push({
           sessions: i,
           sessionMs: median(times.slice(-WINDOW)),

@@ -13,7 +13,7 @@ export async function main(): Promise<void> {
   await using runtime = await Runtime.start(env.client);
   say.heading(`layer 6: Runtime (${runtime.server.userAgent.split(' ')[0]})`);
 
-  const started = await runtime.request<{ thread: { id: string }; model: string }>('thread/start', {
+  const started = await runtime.request('thread/start', {
     cwd: env.cwd,
     approvalPolicy: 'never',
     sandbox: 'read-only',
@@ -23,9 +23,9 @@ export async function main(): Promise<void> {
 
   // Subscribe before starting the turn, so no notification is missed.
   await using events = runtime.events({ threadId });
-  const { turn } = await runtime.request<{ turn: { id: string } }>('turn/start', {
+  const { turn } = await runtime.request('turn/start', {
     threadId,
-    input: [{ type: 'text', text: 'Describe yourself in three words.' }],
+    input: [{ type: 'text', text: 'Describe yourself in three words.', text_elements: [] }],
   });
   say.prompt(`turn/start → ${turn.id}`);
   for await (const n of events) {

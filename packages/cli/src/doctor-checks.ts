@@ -132,12 +132,14 @@ export async function checkSession(target: DoctorTarget): Promise<DoctorCheck[]>
 
 async function checkLogin(client: Client): Promise<DoctorCheck> {
   try {
-    const r = await client.runtime.request<{
-      account?: { type?: string; email?: string | null } | null;
-      requiresOpenaiAuth?: boolean;
-    }>('account/read', { refreshToken: false }, { timeoutMs: COMMAND_TIMEOUT_MS });
+    const r = await client.runtime.request(
+      'account/read',
+      { refreshToken: false },
+      { timeoutMs: COMMAND_TIMEOUT_MS },
+    );
     if (r.account) {
-      const who = r.account.email ? ` (${r.account.email})` : '';
+      const email = 'email' in r.account ? r.account.email : undefined;
+      const who = email ? ` (${email})` : '';
       return { check: 'login', status: 'ok', detail: `logged in: ${r.account.type ?? 'account'}${who}` };
     }
     if (r.requiresOpenaiAuth)

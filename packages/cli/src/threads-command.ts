@@ -1,5 +1,5 @@
 import { silentLogger } from '@codexus/core';
-import type { Client } from '@codexus/runtime';
+import type { Client, ThreadPage } from '@codexus/runtime';
 import type { Command } from 'commander';
 import { EXIT_CODES, type ExitCode, usageError } from './exit-codes.js';
 import { connectClient, globalOptions } from './global-options.js';
@@ -69,7 +69,8 @@ export function addThreadsCommand(program: Command, io: CliIo, setExit: (code: E
     );
 }
 
-function threadLine(thread: Record<string, unknown>): string {
+/** One thread of a page, read defensively (an older codex may leave fields out). */
+function threadLine(thread: ThreadPage['data'][number]): string {
   const id = String(thread.id ?? '?');
   const at = typeof thread.updatedAt === 'number' ? new Date(thread.updatedAt * 1000).toISOString() : '';
   const title = String(thread.name ?? thread.preview ?? '')

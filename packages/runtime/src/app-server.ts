@@ -17,7 +17,8 @@ import {
   validateParams,
 } from '@codexus/protocol';
 import { type ConnectCallOptions, Runtime, type RuntimeConfig } from './runtime.js';
-import { type WaitForOptions, waitForNotification } from './wait-for.js';
+import type { NotificationOf, ParamsArgs } from './typed-peer.js';
+import type { WaitForOptions } from './wait-for.js';
 
 export interface AppServerOptions {
   /**
@@ -31,10 +32,6 @@ export interface AppServerOptions {
 
 export interface AppServerConfig extends RuntimeConfig, AppServerOptions {}
 
-/** Params are optional for methods whose params may be omitted. */
-export type ParamsArgs<P> = undefined extends P
-  ? [params?: P, options?: RequestOptions]
-  : [params: P, options?: RequestOptions];
 
 // The generated facade: one camelCase method per client request (`threadStart`, `turnSteer`, ...).
 export interface AppServer extends ClientFacade {}
@@ -88,7 +85,7 @@ export class AppServer implements AsyncDisposable {
 
   /** The raw escape hatch: no validation, no local gate. */
   requestUnchecked<R = unknown>(method: string, params?: unknown, options?: RequestOptions): Promise<R> {
-    return this.runtime.request<R>(method, params, options);
+    return this.runtime.requestUnchecked<R>(method, params, options);
   }
 
   /** A typed client notification (validated). */
@@ -98,11 +95,11 @@ export class AppServer implements AsyncDisposable {
   ): Promise<void> {
     assertMethodSupported(method, this.runtime.server.codexVersion, 'clientNotification');
     const checked = validateParams(method, params, { experimentalApi: this.runtime.server.experimentalApi });
-    await this.runtime.notify(method, checked);
+    await this.runtime.notifyUnchecked(method, checked);
   }
 
   notifyUnchecked(method: string, params?: unknown): Promise<void> {
-    return this.runtime.notify(method, params);
+    return this.runtime.notifyUnchecked(method, params);
   }
 
   /** Listen to one server notification, typed by the generated map. */
@@ -110,7 +107,8 @@ export class AppServer implements AsyncDisposable {
     method: M,
     listener: (params: ServerNotificationMap[M]['params'], notification: ServerNotification) => void,
   ): Disposable {
-    return this.runtime.on(method, (n) => listener(n.params as ServerNotificationMap[M]['params'], n));
+    // The one cast: a notification of `method` carries `method`'s params.
+    return this.runtime.onUnchecked(method, (n) => listener((n as NotificationOf<M>).params, n));
   }
 
   /**
@@ -123,13 +121,12 @@ export class AppServer implements AsyncDisposable {
     predicate?: (params: ServerNotificationMap[M]['params']) => boolean,
     options?: WaitForOptions,
   ): Promise<ServerNotificationMap[M]['params']> {
-    const notification = await waitForNotification(
-      this.runtime,
+    const notification = await this.runtime.waitFor(
       method,
-      predicate && ((n) => predicate(n.params as ServerNotificationMap[M]['params'])),
+      predicate && ((n) => predicate(n.params)),
       options,
     );
-    return notification.params as ServerNotificationMap[M]['params'];
+    return notification.params;
   }
 
   /** Server requests waiting for an answer (never auto-answered). */
@@ -156,7 +153,7 @@ export class AppServer implements AsyncDisposable {
   private async requestChecked(method: string, params: unknown, options?: RequestOptions): Promise<unknown> {
     assertMethodSupported(method, this.runtime.server.codexVersion, 'clientRequest');
     const checked = validateParams(method, params, { experimentalApi: this.runtime.server.experimentalApi });
-    const result = await this.runtime.request(method, checked, options);
+    const result = await this.runtime.requestUnchecked(method, checked, options);
     const check = checkPayload(method, 'result', result, { mode: 'loose' });
     if (check.ok) return check.value;
     if (this.options.validateResults) throw check.error;

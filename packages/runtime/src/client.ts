@@ -1,5 +1,11 @@
 import { CodexusError, percentile, type RequestOptions, type ServerInfo } from '@codexus/core';
 import type { Hook } from '@codexus/plugin';
+import type {
+  ThreadListParams,
+  ThreadListResponse,
+  ThreadReadParams,
+  ThreadReadResponse,
+} from '@codexus/protocol';
 import type { ApprovalHandler, TimeoutAction, UnknownServerRequestPolicy } from './approval-request.js';
 import { ApprovalRouter } from './approval-router.js';
 import {
@@ -14,7 +20,7 @@ import { isRecord, str, threadIdOf } from './internal/wire.js';
 import type { PromptRunResult } from './prompt-run-event.js';
 import { releaseThread } from './release-thread.js';
 import { type ConnectCallOptions, Runtime, type RuntimeConfig, type RuntimeMetrics } from './runtime.js';
-import { Session, type SessionHost } from './session.js';
+import { Session, type SessionHost, type SessionInfo } from './session.js';
 import {
   assertCwdDirectory,
   reopenParams,
@@ -50,10 +56,8 @@ export interface ClientMetrics extends RuntimeMetrics {
   hooks: HookMetrics;
 }
 
-export interface ThreadPage {
-  data: Record<string, unknown>[];
-  nextCursor: string | null;
-}
+/** A page of `thread/list`: the generated `ThreadListResponse`. */
+export type ThreadPage = ThreadListResponse;
 
 const TURN_WINDOW = 1_000;
 
@@ -126,11 +130,7 @@ export class Client implements SessionHost, AsyncDisposable {
     this.assertOpen('startSession');
     if (this.spawnsCodex) await assertCwdDirectory(resolved.cwd);
     ({ config: resolved } = await runPreSessionStart(hooks, resolved, { signal: options.signal }));
-    const info = await this.runtime.request<Record<string, unknown>>(
-      'thread/start',
-      threadParams(resolved),
-      options,
-    );
+    const info = await this.runtime.request('thread/start', threadParams(resolved), options);
     const session = this.adopt(threadIdFrom(info), resolved, info, hooks);
     await runPostSessionStart(hooks, { threadId: session.threadId, config: resolved, info });
     return session;
@@ -154,19 +154,16 @@ export class Client implements SessionHost, AsyncDisposable {
     return this.reopen('thread/fork', threadId, config, options);
   }
 
-  listThreads(
-    params: { cursor?: string; limit?: number } = {},
-    options: RequestOptions = {},
-  ): Promise<ThreadPage> {
-    return this.runtime.request<ThreadPage>('thread/list', params, options);
+  listThreads(params: ThreadListParams = {}, options: RequestOptions = {}): Promise<ThreadPage> {
+    return this.runtime.request('thread/list', params, options);
   }
 
-  readThread(threadId: string, params: { includeTurns?: boolean } = {}, options: RequestOptions = {}) {
-    return this.runtime.request<{ thread: Record<string, unknown> }>(
-      'thread/read',
-      { threadId, ...params },
-      options,
-    );
+  readThread(
+    threadId: string,
+    params: Omit<ThreadReadParams, 'threadId'> = {},
+    options: RequestOptions = {},
+  ): Promise<ThreadReadResponse> {
+    return this.runtime.request('thread/read', { threadId, ...params }, options);
   }
 
   async archiveThread(threadId: string, options: RequestOptions = {}): Promise<void> {
@@ -246,7 +243,7 @@ export class Client implements SessionHost, AsyncDisposable {
     ({ config: resolved } = await runPreSessionStart(hooks, resolved, { signal: options.signal, metadata }));
     const params = reopenParams(method, resolved, threadId);
     if (config.cwd === undefined) delete params.cwd;
-    const info = await this.runtime.request<Record<string, unknown>>(method, params, options);
+    const info: SessionInfo = await this.runtime.request(method, params, options);
     const cwd = str(info.cwd) ?? resolved.cwd;
     const session = this.adopt(threadIdFrom(info), { ...resolved, cwd }, info, hooks);
     await runPostSessionStart(hooks, { threadId: session.threadId, config: session.config, info });
@@ -256,7 +253,7 @@ export class Client implements SessionHost, AsyncDisposable {
   private adopt(
     threadId: string,
     config: ReturnType<typeof resolveSessionConfig>,
-    info: Record<string, unknown>,
+    info: SessionInfo,
     hooks?: HookEngine,
   ): Session {
     const session = new Session(this, threadId, config, info, hooks);
@@ -275,14 +272,11 @@ export class Client implements SessionHost, AsyncDisposable {
     for (const session of this.sessions) {
       try {
         if (session.turnCount === 0) {
-          const info = await this.runtime.request<Record<string, unknown>>(
-            'thread/start',
-            threadParams(session.config),
-          );
+          const info = await this.runtime.request('thread/start', threadParams(session.config));
           session.rebind(threadIdFrom(info), info);
         } else {
           const params = reopenParams('thread/resume', session.config, session.threadId);
-          const info = await this.runtime.request<Record<string, unknown>>('thread/resume', params);
+          const info = await this.runtime.request('thread/resume', params);
           session.rebind(threadIdFrom(info), info);
         }
       } catch (error) {
@@ -340,8 +334,10 @@ export class Client implements SessionHost, AsyncDisposable {
   }
 }
 
-function threadIdFrom(info: Record<string, unknown>): string {
-  const id = isRecord(info.thread) ? str(info.thread.id) : undefined;
+function threadIdFrom(info: SessionInfo): string {
+  // Typed by the pin, but read defensively: an older or odd server may leave it out.
+  const thread: unknown = info?.thread;
+  const id = isRecord(thread) ? str(thread.id) : undefined;
   if (!id)
     throw new CodexusError('PROTOCOL_VIOLATION', 'the server returned no thread id', {
       data: { result: info },

@@ -15,7 +15,16 @@ export {
   type ServerRequest,
   type StdioTransport,
 } from '@codexus/core';
-export { AppServer, type AppServerConfig, type AppServerOptions, type ParamsArgs } from './app-server.js';
+export { AppServer, type AppServerConfig, type AppServerOptions } from './app-server.js';
+export type {
+  EventOf,
+  NotificationListener,
+  NotificationOf,
+  ParamsArgs,
+  RequestParams,
+  RequestResult,
+  ServerRequestOf,
+} from './typed-peer.js';
 export {
   type ApprovalAnswer,
   type ApprovalBase,
@@ -94,7 +103,7 @@ export {
   type RuntimeMetrics,
   type RuntimeState,
 } from './runtime.js';
-export { type AskOptions, Session, type SessionHost } from './session.js';
+export { type AskOptions, Session, type SessionHost, type SessionInfo } from './session.js';
 export {
   APPROVAL_POLICIES,
   type ApprovalPolicy,

@@ -21,14 +21,31 @@ import {
   silentLogger,
   type Transport,
   type TransportCloseInfo,
+  toDisposable,
   type WireTrace,
 } from '@codexus/core';
-import { PROTOCOL_REVISION } from '@codexus/protocol';
+import {
+  type ClientNotificationMap,
+  type ClientNotificationMethod,
+  type ClientRequestMethod,
+  PROTOCOL_REVISION,
+  type ServerNotificationMethod,
+  type ServerRequestMethod,
+} from '@codexus/protocol';
 import { listen } from './internal/listen.js';
 import { threadIdOf } from './internal/wire.js';
 import { type RestartPolicy, restartDelay } from './restart-policy.js';
 import type { RuntimeState } from './runtime-state.js';
 import { type AttachStateOptions, attachStateProjection, type StateAttachment } from './state/index.js';
+import type {
+  EventOf,
+  NotificationListener,
+  NotificationOf,
+  ParamsArgs,
+  RequestParams,
+  RequestResult,
+  ServerRequestOf,
+} from './typed-peer.js';
 import { type WaitForOptions, waitForNotification } from './wait-for.js';
 
 export type { RuntimeState };
@@ -62,9 +79,12 @@ export interface ConnectCallOptions {
   signal?: AbortSignal;
 }
 
-export interface EventFilter {
+/** Which notifications `events` yields: of one thread, of some methods (typed by the generated map). */
+export interface EventFilter<
+  M extends ServerNotificationMethod | undefined = ServerNotificationMethod | undefined,
+> {
   threadId?: string;
-  methods?: readonly string[];
+  methods?: readonly Exclude<M, undefined>[];
 }
 
 export interface RuntimeMetrics extends ConnectionMetricsSnapshot {
@@ -144,9 +164,24 @@ export class Runtime implements AsyncDisposable {
     return this.stateAttachment;
   }
 
-  /** Every server request as it arrives (before anything answers it). */
-  onServerRequest(listener: (request: ServerRequest) => void): Disposable {
-    return this.serverRequestEvents.on('*', listener);
+  /**
+   * Every server request as it arrives (before anything answers it), or, with a method, the
+   * requests of that method, their params typed by the generated map.
+   */
+  onServerRequest(listener: (request: ServerRequest) => void): Disposable;
+  onServerRequest<M extends ServerRequestMethod>(
+    method: M,
+    listener: (request: ServerRequestOf<M>) => void,
+  ): Disposable;
+  onServerRequest(
+    methodOrListener: string | ((request: ServerRequest) => void),
+    listener?: (request: ServerRequest) => void,
+  ): Disposable {
+    if (typeof methodOrListener === 'function') return this.serverRequestEvents.on('*', methodOrListener);
+    const method = methodOrListener;
+    return this.serverRequestEvents.on('*', (request) => {
+      if (request.method === method) listener?.(request);
+    });
   }
 
   /** A server request was answered by this client (by the request object or by id: the connection reports it). */
@@ -169,20 +204,54 @@ export class Runtime implements AsyncDisposable {
     return this.closedPromise;
   }
 
-  /** A raw request: no validation (the typed path is `AppServer.request`). */
-  async request<R = unknown>(method: string, params?: unknown, options?: RequestOptions): Promise<R> {
+  /**
+   * A request typed by the generated map (params and result). Not validated at run time: that, the
+   * experimental gate and the version's method list are `AppServer.request`'s.
+   */
+  request<M extends ClientRequestMethod>(
+    method: M,
+    ...[params, options]: ParamsArgs<RequestParams<M>>
+  ): Promise<RequestResult<M>> {
+    return this.requestUnchecked<RequestResult<M>>(method, params, options);
+  }
+
+  /** The raw escape hatch: any method name, untyped params and result. */
+  async requestUnchecked<R = unknown>(
+    method: string,
+    params?: unknown,
+    options?: RequestOptions,
+  ): Promise<R> {
     this.assertUsable(method);
     return this.current.connection.request<R>(method, params, options);
   }
 
-  /** A raw notification. */
-  async notify(method: string, params?: unknown): Promise<void> {
+  /** A client notification typed by the generated map. */
+  notify<M extends ClientNotificationMethod>(
+    method: M,
+    ...[params]: undefined extends ClientNotificationMap[M]['params']
+      ? [params?: ClientNotificationMap[M]['params']]
+      : [params: ClientNotificationMap[M]['params']]
+  ): Promise<void> {
+    return this.notifyUnchecked(method, params);
+  }
+
+  /** A raw notification: any method name. */
+  async notifyUnchecked(method: string, params?: unknown): Promise<void> {
     this.assertUsable(method);
     return this.current.connection.notify(method, params);
   }
 
-  /** Listen to a notification method (or `'*'`). Survives restarts. */
-  on(method: string, listener: (notification: ServerNotification) => void): Disposable {
+  /**
+   * Listen to one notification method, its params typed by the generated map, or to every
+   * notification with `'*'` (untyped: a newer codex sends methods this build does not know).
+   * Survives restarts.
+   */
+  on<M extends ServerNotificationMethod | '*'>(method: M, listener: NotificationListener<M>): Disposable {
+    return this.onUnchecked(method, listener as (notification: ServerNotification) => void);
+  }
+
+  /** Listen to a notification method by any name (one this build's protocol does not know). */
+  onUnchecked(method: string, listener: (notification: ServerNotification) => void): Disposable {
     return this.notifications.on(method, listener);
   }
 
@@ -191,31 +260,49 @@ export class Runtime implements AsyncDisposable {
    * `REQUEST_TIMEOUT` after `timeoutMs` (default 120 s), `ABORTED` on the signal, `CONNECTION_CLOSED`
    * when the runtime closes for good. Survives restarts like `on`.
    */
-  waitFor(
-    method: string,
-    predicate?: (notification: ServerNotification) => boolean,
+  waitFor<M extends ServerNotificationMethod>(
+    method: M,
+    predicate?: (notification: NotificationOf<M>) => boolean,
     options?: WaitForOptions,
-  ): Promise<ServerNotification> {
-    return waitForNotification(this, method, predicate, options);
+  ): Promise<NotificationOf<M>> {
+    return waitForNotification(
+      this,
+      method,
+      predicate as ((notification: ServerNotification) => boolean) | undefined,
+      options,
+    ) as Promise<NotificationOf<M>>;
   }
 
-  /** Live notifications as an async iterable, optionally for one thread and some methods. Ends on close. */
-  events(filter: EventFilter = {}): AsyncIterableIterator<ServerNotification> & AsyncDisposable {
-    const methods = filter.methods ? new Set(filter.methods) : undefined;
-    return listen<ServerNotification>(
+  /**
+   * Live notifications as an async iterable: every one, or the listed `methods` (typed by the
+   * generated map), optionally of one thread. Ends when the runtime closes or `signal` aborts.
+   */
+  events<M extends ServerNotificationMethod | undefined = undefined>(
+    filter: EventFilter<M> = {},
+    options: { signal?: AbortSignal } = {},
+  ): AsyncIterableIterator<EventOf<M>> & AsyncDisposable {
+    const methods = filter.methods ? new Set<string>(filter.methods as readonly string[]) : undefined;
+    const { signal } = options;
+    return listen<EventOf<M>>(
       (push) =>
         this.notifications.on('*', (n) => {
           if (methods && !methods.has(n.method)) return;
           if (filter.threadId !== undefined && threadIdOf(n.params) !== filter.threadId) return;
-          push(n);
+          push(n as EventOf<M>);
         }),
       (finish) => {
-        if (this.isClosed()) {
+        if (this.isClosed() || signal?.aborted) {
           queueMicrotask(() => finish());
           return undefined;
         }
-        return this.onStateChange((state) => {
+        const onAbort = (): void => finish();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const lifecycle = this.onStateChange((state) => {
           if (state === 'closed') finish();
+        });
+        return toDisposable(() => {
+          signal?.removeEventListener('abort', onAbort);
+          lifecycle.dispose();
         });
       },
     );

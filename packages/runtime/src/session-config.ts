@@ -9,6 +9,7 @@ import {
   SANDBOX_MODES,
   type SandboxMode,
 } from '@codexus/plugin';
+import type { ThreadForkParams, ThreadResumeParams, ThreadStartParams } from '@codexus/protocol';
 import type { ApprovalHandler, TimeoutAction } from './approval-request.js';
 import { SAFE_DEFAULTS } from './defaults.js';
 import { type McpServerConfig, mcpServersConfig } from './tools/mcp-servers.js';
@@ -129,8 +130,8 @@ export function assertPrivilege(
 }
 
 /** The `thread/start` (and resume/fork) params for a resolved config. */
-export function threadParams(config: ResolvedSessionConfig): Record<string, unknown> {
-  const params: Record<string, unknown> = {
+export function threadParams(config: ResolvedSessionConfig): ThreadStartParams {
+  const params: ThreadStartParams = {
     cwd: config.cwd,
     approvalPolicy: config.approval,
     sandbox: config.sandbox,
@@ -140,7 +141,8 @@ export function threadParams(config: ResolvedSessionConfig): Record<string, unkn
   if (config.developerInstructions !== undefined) params.developerInstructions = config.developerInstructions;
   if (config.ephemeral !== undefined) params.ephemeral = config.ephemeral;
   // Tools go with thread/start only (resume and fork keep the thread's own; see reopenParams).
-  if (config.tools !== undefined && config.tools.length > 0) params.dynamicTools = toolSpecs(config.tools);
+  if (config.tools !== undefined && config.tools.length > 0)
+    params.dynamicTools = [...toolSpecs(config.tools)];
   // The thread's unload delay goes with every start/resume/fork, so a closed session frees it.
   params.config = {
     thread_unload_delay_secs: Math.ceil(config.unloadDelayMs / 1_000),
@@ -155,11 +157,10 @@ export function reopenParams(
   method: 'thread/resume' | 'thread/fork',
   config: ResolvedSessionConfig,
   threadId: string,
-): Record<string, unknown> {
-  const params: Record<string, unknown> = { ...threadParams(config), threadId };
-  delete params.dynamicTools;
-  if (method === 'thread/resume') delete params.ephemeral;
-  return params;
+): ThreadResumeParams | ThreadForkParams {
+  const { dynamicTools: _start, ephemeral, ...shared } = threadParams(config);
+  if (method === 'thread/resume' || typeof ephemeral !== 'boolean') return { ...shared, threadId };
+  return { ...shared, threadId, ephemeral };
 }
 
 /**

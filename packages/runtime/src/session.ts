@@ -1,4 +1,10 @@
 import { CodexusError, type RequestOptions } from '@codexus/core';
+import type {
+  ThreadForkResponse,
+  ThreadResumeResponse,
+  ThreadStartResponse,
+  TurnStartParams,
+} from '@codexus/protocol';
 import type { ApprovalHandler, ApprovalRequest, TimeoutAction } from './approval-request.js';
 import type { ApprovalTarget } from './approval-router.js';
 import type { HookEngine } from './hooks/hook-engine.js';
@@ -58,7 +64,7 @@ export class Session implements ApprovalTarget, AsyncDisposable {
     private threadIdValue: string,
     readonly config: ResolvedSessionConfig,
     /** The `thread/start` (or resume/fork) result: effective model, sandbox, approval policy, ... */
-    public info: Record<string, unknown>,
+    public info: SessionInfo,
     /** The client's hooks, then this session's. */
     readonly hooks: HookEngine = host.hooks.extend(config.hooks ?? []),
   ) {
@@ -146,7 +152,7 @@ export class Session implements ApprovalTarget, AsyncDisposable {
       });
     }
     assertPrivilege(this.config.sandbox, this.config.privileged);
-    const params: Record<string, unknown> = {
+    const params: TurnStartParams = {
       threadId: this.threadId,
       input: toTurnInput(prompt, options.images),
       effort: options.effort ?? this.config.effort,
@@ -191,7 +197,7 @@ export class Session implements ApprovalTarget, AsyncDisposable {
         data: { threadId: this.threadId },
       });
     const expectedTurnId = await turn.turnIdReady;
-    return this.host.runtime.request<{ turnId: string }>(
+    return this.host.runtime.request(
       'turn/steer',
       { threadId: this.threadId, input: toTurnInput(prompt), expectedTurnId },
       options,
@@ -227,7 +233,7 @@ export class Session implements ApprovalTarget, AsyncDisposable {
   }
 
   /** After a codex restart: the thread was resumed, or (if it had no turn yet) started anew. */
-  rebind(threadId: string, info: Record<string, unknown>): void {
+  rebind(threadId: string, info: SessionInfo): void {
     this.threadIdValue = threadId;
     this.info = info;
   }
@@ -241,3 +247,6 @@ export class Session implements ApprovalTarget, AsyncDisposable {
 }
 
 export type { InputItem, Prompt };
+
+/** What codex said when the session's thread started, resumed or forked (the generated result types). */
+export type SessionInfo = ThreadStartResponse | ThreadResumeResponse | ThreadForkResponse;

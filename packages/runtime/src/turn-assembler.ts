@@ -1,3 +1,4 @@
+import type { ServerNotificationMap, ServerNotificationMethod } from '@codexus/protocol';
 import {
   isRecord,
   type PlanStep,
@@ -8,13 +9,11 @@ import {
 } from './internal/wire.js';
 import type { PromptRunEvent, PromptRunResult, TurnStatus } from './prompt-run-event.js';
 
-/** Delta notifications and the event type each becomes. */
-const DELTA_EVENTS: Record<string, 'textDelta' | 'reasoningDelta' | 'commandOutputDelta'> = {
-  'item/agentMessage/delta': 'textDelta',
-  'item/reasoning/summaryTextDelta': 'reasoningDelta',
-  'item/reasoning/textDelta': 'reasoningDelta',
-  'item/commandExecution/outputDelta': 'commandOutputDelta',
-};
+/** What a handler of one notification method sees: its params, typed by the generated map. */
+type Handler<M extends ServerNotificationMethod> = (
+  turn: TurnAssembler,
+  params: ServerNotificationMap[M]['params'],
+) => PromptRunEvent[];
 
 /**
  * Pure turn assembly: feed it the notifications of one turn (in order) and it yields typed events and,
@@ -30,6 +29,26 @@ export class TurnAssembler {
   private plan: PlanStep[] | undefined;
   private completion: { status: TurnStatus; error?: TurnError } | undefined;
   private lastError: TurnError | undefined;
+
+  /**
+   * The notifications a turn is assembled from, keyed by method and checked against the generated
+   * map: a renamed method or field is a compile error after `codegen generate`. Params are read
+   * defensively still (the wire is not validated here).
+   */
+  private static readonly handlers = {
+    'item/agentMessage/delta': (turn, p) => turn.onDelta('textDelta', p),
+    'item/reasoning/summaryTextDelta': (turn, p) => turn.onDelta('reasoningDelta', p),
+    'item/reasoning/textDelta': (turn, p) => turn.onDelta('reasoningDelta', p),
+    'item/commandExecution/outputDelta': (turn, p) => turn.onDelta('commandOutputDelta', p),
+    'turn/started': (turn) => [{ type: 'turnStarted', threadId: turn.threadId, turnId: turn.turnId }],
+    'item/started': (turn, params) => turn.onItem('itemStarted', params.item),
+    'item/completed': (turn, params) => turn.onItem('itemCompleted', params.item),
+    'thread/tokenUsage/updated': (turn, params) => turn.onUsage(params.tokenUsage),
+    'turn/diff/updated': (turn, params) => turn.onDiff(str(params.diff) ?? ''),
+    'turn/plan/updated': (turn, params) => turn.onPlan(params.plan, params.explanation),
+    error: (turn, params) => turn.onError(params.error, params.willRetry === true),
+    'turn/completed': (turn, params) => turn.onCompleted(params.turn),
+  } satisfies { [M in ServerNotificationMethod]?: Handler<M> };
 
   constructor(
     readonly threadId: string,
@@ -49,65 +68,63 @@ export class TurnAssembler {
   /** Applies one notification; returns the events it produced (possibly none). */
   apply(method: string, params: unknown): PromptRunEvent[] {
     if (!isRecord(params) || this.done) return [];
-    const delta = DELTA_EVENTS[method];
-    if (delta) {
-      const itemId = str(params.itemId) ?? '';
-      const text = str(params.delta) ?? '';
-      if (delta === 'textDelta') this.textDeltas.set(itemId, (this.textDeltas.get(itemId) ?? '') + text);
-      return [{ type: delta, itemId, delta: text }];
-    }
-    switch (method) {
-      case 'turn/started':
-        return [{ type: 'turnStarted', threadId: this.threadId, turnId: this.turnId }];
-      case 'item/started': {
-        const item = asItem(params.item);
-        if (!item) return [];
-        this.items.set(item.id, item);
-        return [{ type: 'itemStarted', item }];
-      }
-      case 'item/completed': {
-        const item = asItem(params.item);
-        if (!item) return [];
-        this.items.set(item.id, item);
-        if (item.type === 'agentMessage') {
-          const completedText = str(item.text);
-          this.lastAgentText = completedText ?? this.textDeltas.get(item.id) ?? '';
-        }
-        return [{ type: 'itemCompleted', item }];
-      }
-      case 'thread/tokenUsage/updated': {
-        if (!isRecord(params.tokenUsage)) return [];
-        this.usage = params.tokenUsage as unknown as TokenUsage;
-        return [{ type: 'tokenUsage', usage: this.usage }];
-      }
-      case 'turn/diff/updated': {
-        this.diff = str(params.diff) ?? '';
-        return [{ type: 'diffUpdated', diff: this.diff }];
-      }
-      case 'turn/plan/updated': {
-        this.plan = Array.isArray(params.plan) ? (params.plan as PlanStep[]) : [];
-        const explanation = params.explanation as string | null | undefined;
-        return [{ type: 'planUpdated', plan: this.plan, explanation }];
-      }
-      case 'error': {
-        const error = asTurnError(params.error);
-        this.lastError = error;
-        return [{ type: 'error', error, willRetry: params.willRetry === true }];
-      }
-      case 'turn/completed': {
-        const turn = isRecord(params.turn) ? params.turn : {};
-        const status = asStatus(turn.status);
-        const error = isRecord(turn.error)
-          ? asTurnError(turn.error)
-          : status === 'failed'
-            ? this.lastError
-            : undefined;
-        this.completion = error ? { status, error } : { status };
-        return [{ type: 'turnCompleted', ...this.completion }];
-      }
-      default:
-        return [];
-    }
+    const handlers = TurnAssembler.handlers;
+    if (!Object.hasOwn(handlers, method)) return [];
+    const handler = handlers[method as keyof typeof handlers] as Handler<ServerNotificationMethod>;
+    return handler(this, params as never);
+  }
+
+  private onDelta(
+    type: 'textDelta' | 'reasoningDelta' | 'commandOutputDelta',
+    params: { itemId: string; delta: string },
+  ): PromptRunEvent[] {
+    const itemId = str(params.itemId) ?? '';
+    const text = str(params.delta) ?? '';
+    if (type === 'textDelta') this.textDeltas.set(itemId, (this.textDeltas.get(itemId) ?? '') + text);
+    return [{ type, itemId, delta: text }];
+  }
+
+  private onItem(type: 'itemStarted' | 'itemCompleted', value: unknown): PromptRunEvent[] {
+    const item = asItem(value);
+    if (!item) return [];
+    this.items.set(item.id, item);
+    if (type === 'itemCompleted' && item.type === 'agentMessage')
+      this.lastAgentText = str(item.text) ?? this.textDeltas.get(item.id) ?? '';
+    return [{ type, item }];
+  }
+
+  private onUsage(value: unknown): PromptRunEvent[] {
+    if (!isRecord(value)) return [];
+    this.usage = value as unknown as TokenUsage;
+    return [{ type: 'tokenUsage', usage: this.usage }];
+  }
+
+  private onDiff(diff: string): PromptRunEvent[] {
+    this.diff = diff;
+    return [{ type: 'diffUpdated', diff }];
+  }
+
+  private onPlan(plan: unknown, explanation: string | null | undefined): PromptRunEvent[] {
+    this.plan = Array.isArray(plan) ? (plan as PlanStep[]) : [];
+    return [{ type: 'planUpdated', plan: this.plan, explanation }];
+  }
+
+  private onError(value: unknown, willRetry: boolean): PromptRunEvent[] {
+    const error = asTurnError(value);
+    this.lastError = error;
+    return [{ type: 'error', error, willRetry }];
+  }
+
+  private onCompleted(value: unknown): PromptRunEvent[] {
+    const turn = isRecord(value) ? value : {};
+    const status = asStatus(turn.status);
+    const error = isRecord(turn.error)
+      ? asTurnError(turn.error)
+      : status === 'failed'
+        ? this.lastError
+        : undefined;
+    this.completion = error ? { status, error } : { status };
+    return [{ type: 'turnCompleted', ...this.completion }];
   }
 
   /** Ends the turn from the client side (e.g. the connection died); only if the server did not. */

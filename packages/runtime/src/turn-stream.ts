@@ -1,5 +1,6 @@
 import { AsyncQueue, CodexRpcError, type CodexusError, delay, type ServerNotification } from '@codexus/core';
 import type { HookReport } from '@codexus/plugin';
+import type { TurnStartParams } from '@codexus/protocol';
 import type { ApprovalRequest } from './approval-request.js';
 import type { HookEngine } from './hooks/hook-engine.js';
 import { HookReportCollector } from './hooks/hook-report-collector.js';
@@ -22,7 +23,7 @@ export interface TurnStreamInit {
   runtime: Runtime;
   threadId: string;
   /** `turn/start` params (threadId included). */
-  params: Record<string, unknown>;
+  params: TurnStartParams;
   timeoutMs: number;
   inactivityTimeoutMs?: number;
   signal?: AbortSignal;
@@ -208,14 +209,14 @@ export class TurnStream<R extends PromptRunResult = PromptRunResult>
         const scope = { threadId, cwd: this.init.hooks.cwd, signal };
         const pre = await runPreTurn(this.init.hooks.engine, params, scope);
         this.hookReports.add(pre.reports);
-        sent = pre.params;
+        sent = pre.params; // a PreTurn hook may patch what is sent
       } catch (error) {
         return this.finish(error as CodexusError); // HOOK_BLOCKED (or ABORTED): nothing was sent
       }
     }
     let turnId: string;
     try {
-      const response = await runtime.request<{ turn?: { id?: string } }>('turn/start', sent, {
+      const response = await runtime.request('turn/start', sent, {
         signal,
         timeoutMs: Math.min(timeoutMs, 60_000),
       });

@@ -88,7 +88,7 @@ describe('hook engine adapters against the real codex', () => {
   });
 
   async function startThread(): Promise<string> {
-    const info = await runtime.request<{ thread: { id: string }; modelProvider: string }>('thread/start', {
+    const info = await runtime.request('thread/start', {
       cwd: workspace.path,
       approvalPolicy: 'on-request',
       sandbox: 'workspace-write',

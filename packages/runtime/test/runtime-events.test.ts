@@ -9,10 +9,10 @@ describe('Runtime (layer 6) against the real codex', () => {
       connect: (home) => Runtime.start({ codexHome: home.path }),
     });
     const rt = h.client;
-    const { thread } = await rt.request<{ thread: { id: string } }>('thread/start', {
+    const { thread } = await rt.request('thread/start', {
       cwd: h.workspace.path,
     });
-    const other = await rt.request<{ thread: { id: string } }>('thread/start', { cwd: h.workspace.path });
+    const other = await rt.request('thread/start', { cwd: h.workspace.path });
     const completed = rt.events({ threadId: thread.id, methods: ['turn/started', 'turn/completed'] });
     const untilClose = rt.events({ threadId: other.thread.id });
     await rt.request('turn/start', {

@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { compareVersions } from '@codexus/core';
 import { codexBinVersion, hang, message } from '@codexus/testkit';
 import { describe, expect, it } from 'vitest';
-import type { StdioTransport } from '../src/index.js';
+import type { Runtime, StdioTransport } from '../src/index.js';
 import { recordingLogger, startHarness, useHarness, waitUntil } from './harness.js';
 
-const loadedThreads = async (h: {
-  client: { runtime: { request: <R>(m: string, p: unknown) => Promise<R> } };
-}) => (await h.client.runtime.request<{ data: string[] }>('thread/loaded/list', {})).data;
+const loadedThreads = async (h: { client: { runtime: Pick<Runtime, 'request'> } }) =>
+  (await h.client.runtime.request('thread/loaded/list', {})).data;
 
 /**
  * codex before 0.169 keeps an unsubscribed thread loaded (it does not honour
@@ -74,10 +73,10 @@ describe('Session.close against the real codex', () => {
     const session = await h.client.startSession({ cwd: h.workspace.path, unloadDelayMs: 600_000 });
     await session.close();
     // Unsubscribed, but codex keeps it for the delay: a later resume is cheap.
-    const status = await h.client.runtime.request<{ status: string }>('thread/unsubscribe', {
+    const { status } = await h.client.runtime.request('thread/unsubscribe', {
       threadId: session.threadId,
     });
-    expect(status.status).toBe('notSubscribed');
+    expect(status).toBe('notSubscribed');
     expect(await loadedThreads(h)).toContain(session.threadId);
   });
 });

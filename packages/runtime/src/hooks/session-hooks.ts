@@ -43,7 +43,12 @@ export async function runPreSessionStart<C extends ResolvedSessionConfig>(
 /** `PostSessionStart`, after `thread/start` answered: the hooks see the thread (`result.value`). */
 export function runPostSessionStart(
   engine: HookEngine,
-  started: { threadId: string; config: ResolvedSessionConfig; info: Readonly<Record<string, unknown>> },
+  started: {
+    threadId: string;
+    config: ResolvedSessionConfig;
+    /** The thread/start (resume, fork) result, read defensively (an older server may leave fields out). */
+    info: { readonly cwd?: unknown; readonly model?: unknown };
+  },
   scope: SessionHookScope = {},
 ): Promise<HookReport[]> {
   if (!engine.has('PostSessionStart')) return Promise.resolve([]);

@@ -1,5 +1,6 @@
 import { CodexusError } from '@codexus/core';
 import type { HookContext, PostHook, PreHook } from '@codexus/plugin';
+import type { TurnStartParams } from '@codexus/protocol';
 import { describe, expect, it } from 'vitest';
 import { PromptRunError } from '../prompt-run-error.js';
 import type { PromptRunResult } from '../prompt-run-event.js';
@@ -7,10 +8,10 @@ import { HookBlockedError } from './hook-blocked-error.js';
 import { HookEngine } from './hook-engine.js';
 import { runHookResult, runPostTurn, runPreTurn } from './turn-hooks.js';
 
-const params = {
+const params: TurnStartParams = {
   threadId: 't1',
   input: [
-    { type: 'text', text: 'hello' },
+    { type: 'text', text: 'hello', text_elements: [] },
     { type: 'image', url: 'https://x/1.png' },
   ],
   effort: 'medium',

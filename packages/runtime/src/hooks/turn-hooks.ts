@@ -1,4 +1,5 @@
 import type { HookReport, HookResult } from '@codexus/plugin';
+import type { TurnStartParams } from '@codexus/protocol';
 import { type InputItem, promptText } from '../prompt-input.js';
 import { PromptRunError } from '../prompt-run-error.js';
 import type { PromptRunResult } from '../prompt-run-event.js';
@@ -23,11 +24,11 @@ export interface TurnHookScope {
  */
 export async function runPreTurn(
   engine: HookEngine,
-  params: Readonly<Record<string, unknown>>,
+  params: Readonly<TurnStartParams>,
   scope: TurnHookScope,
-): Promise<{ params: Record<string, unknown>; reports: HookReport[] }> {
+): Promise<{ params: TurnStartParams; reports: HookReport[] }> {
   if (!engine.has('PreTurn')) return { params: { ...params }, reports: [] };
-  const input = (Array.isArray(params.input) ? params.input : []) as InputItem[];
+  const input = (Array.isArray(params.input) ? params.input : []) as readonly unknown[] as InputItem[];
   const model = typeof params.model === 'string' ? params.model : undefined;
   const effort = typeof params.effort === 'string' ? (params.effort as ReasoningEffort) : undefined;
   const outcome = await engine.runPre(
@@ -46,9 +47,13 @@ export async function runPreTurn(
   if (!patch) return { params: { ...params }, reports: outcome.reports };
   const patched = applyHookPatch<HookPatchTarget>({ prompt: input, model, effort }, patch);
   const items = patched.prompt as InputItem[];
-  const next: Record<string, unknown> = {
+  const patchedInput = patched.instructions
+    ? [{ type: 'text', text: patched.instructions }, ...items]
+    : items;
+  const next: TurnStartParams = {
     ...params,
-    input: patched.instructions ? [{ type: 'text', text: patched.instructions }, ...items] : items,
+    // The patched prompt is sent as it is: a hook answers for the items it adds.
+    input: patchedInput as unknown as TurnStartParams['input'],
   };
   if (patched.model !== undefined) next.model = patched.model;
   if (patched.effort !== undefined) next.effort = patched.effort;
