@@ -8,7 +8,8 @@ export interface StartedRun {
 
 /**
  * One run of a {@link Workflow}: iterate it for live events, await `result` for the outcome.
- * Leaving the loop early interrupts the run (as with `Session.askStream`).
+ * Several loops may read one run, each from its first event; leaving a loop early only stops
+ * watching (as with `Session.askStream`): interrupting is `interrupt()`.
  */
 export class WorkflowRun implements AsyncIterable<PromptRunEvent>, AsyncDisposable {
   /** The run's result; rejects with the run's error (e.g. `PromptRunError`, `TURN_IN_PROGRESS`). */

@@ -1,4 +1,4 @@
-import { AsyncQueue, CodexRpcError, type CodexusError, delay, type ServerNotification } from '@codexus/core';
+import { CodexRpcError, type CodexusError, delay, type ServerNotification } from '@codexus/core';
 import type { HookReport } from '@codexus/plugin';
 import type { TurnStartParams } from '@codexus/protocol';
 import type { ApprovalRequest } from './approval-request.js';
@@ -6,6 +6,7 @@ import type { HookEngine } from './hooks/hook-engine.js';
 import { HookReportCollector } from './hooks/hook-report-collector.js';
 import { runPostToolUse } from './hooks/tool-hooks.js';
 import { runPostTurn, runPreTurn } from './hooks/turn-hooks.js';
+import { EventLog } from './internal/event-log.js';
 import { type TurnItem, threadIdOf, turnIdOf } from './internal/wire.js';
 import { PromptRunError, type PromptRunFailureReason } from './prompt-run-error.js';
 import type { PromptRunEvent, PromptRunResult } from './prompt-run-event.js';
@@ -36,14 +37,15 @@ export interface TurnStreamInit {
 
 /**
  * A running turn: an async iterable of typed events with `result`, `interrupt()` and `turnId` on the
- * same object. Leaving the loop early interrupts the turn. `result` resolves with the turn's result,
- * or rejects with a `PromptRunError` (failed, timeout, inactivity, aborted, connection closed).
+ * same object. Several consumers may iterate (each from the first event); leaving a loop early only
+ * stops watching: the turn goes on until `interrupt()`, the signal or a timeout. `result` resolves
+ * with the turn's result, or rejects with a `PromptRunError` (failed, timeout, inactivity, aborted, connection closed).
  */
 export class TurnStream<R extends PromptRunResult = PromptRunResult>
   implements AsyncIterable<PromptRunEvent>, AsyncDisposable
 {
   readonly result: Promise<R>;
-  private readonly events = new AsyncQueue<PromptRunEvent>();
+  private readonly events = new EventLog<PromptRunEvent>();
   private assembler: TurnAssembler | undefined;
   private readonly buffered: ServerNotification[] = [];
   private settle!: (outcome: { result: PromptRunResult; error?: CodexusError }) => void;
@@ -144,14 +146,12 @@ export class TurnStream<R extends PromptRunResult = PromptRunResult>
     this.touch();
   }
 
+  /**
+   * The turn's events from its start; every call is a new reader, so several consumers may iterate.
+   * Leaving a loop early stops that reader only: the turn goes on (interrupting is `interrupt()`).
+   */
   [Symbol.asyncIterator](): AsyncIterator<PromptRunEvent> {
-    return {
-      next: () => this.events.next(),
-      return: async () => {
-        if (!this.finished) void this.interrupt().catch(() => {});
-        return { value: undefined, done: true };
-      },
-    };
+    return this.events.reader();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

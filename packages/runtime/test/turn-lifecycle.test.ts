@@ -19,14 +19,24 @@ describe('turn lifecycle against the real codex', () => {
     await expect(session.ask('again')).resolves.toMatchObject({ text: 'after interrupt' });
   });
 
-  it('leaving the event loop early interrupts the turn', async () => {
-    h.model.enqueue(hang());
+  it('leaving the event loop early stops watching, not the turn; every reader sees the turn from its start', async () => {
+    h.model.enqueue(delayed(300, message('still answered')));
     const session = await h.client.startSession({ cwd: h.workspace.path });
-    const stream = session.askStream('hang');
+    const stream = session.askStream('go on');
+    const first: string[] = [];
     for await (const event of stream) {
+      first.push(event.type);
       if (event.type === 'turnStarted') break;
     }
-    await expect(stream.result).resolves.toMatchObject({ status: 'interrupted' });
+    expect(first.at(-1)).toBe('turnStarted');
+    // The turn was not interrupted: it completes with the model's answer.
+    await expect(stream.result).resolves.toMatchObject({ status: 'completed', text: 'still answered' });
+    // A second reader, after the end, reads every event from the first, the final one included.
+    const second: string[] = [];
+    for await (const event of stream) second.push(event.type);
+    expect(second.slice(0, first.length)).toEqual(first);
+    expect(second.at(-1)).toBe('turnCompleted');
+    expect(second).toContain('itemCompleted');
     expect(session.activeTurn).toBeUndefined();
   });
 
