@@ -1,5 +1,6 @@
 import { type ConfigOverrides, configOverrideArgs } from './config-overrides.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import { validationError } from './errors.js';
 import { type HandshakeOptions, handshake, type ServerInfo } from './handshake.js';
 import type { RemoteOptions } from './remote-config.js';
 import { resolveCodexBin } from './resolve-codex-bin.js';
@@ -13,6 +14,11 @@ export interface CodexProcessOptions {
   codexBin?: string;
   /** Sets `CODEX_HOME` for the child. */
   codexHome?: string;
+  /**
+   * A codex home as one value: its `path` becomes `CODEX_HOME` and its `env` is merged under `env`
+   * (a testkit `CodexHome` fits as it is). With `codexHome` as well, both must name the same path.
+   */
+  home?: CodexHomeRef;
   /** Extra environment variables for the child (added to `process.env`; `undefined` removes one). */
   env?: Readonly<Record<string, string | undefined>>;
   /** Config values passed as repeated `-c key=value` (values written as TOML). */
@@ -25,15 +31,57 @@ export interface CodexProcessOptions {
   shutdownGraceMs?: number;
   /**
    * Connect to a running app-server over WebSocket (or a unix socket) instead of spawning codex.
-   * The process options above are then ignored. Credentials are read or minted at every connect
+   * The process options above (all but `maxLineBytes`) then mean nothing: passing one with `remote`
+   * is `VALIDATION_FAILED`, never silently ignored. Credentials are read or minted at every connect
    * (so a restart policy reconnects with a fresh JWT) and never appear in URLs, logs or errors.
    */
   remote?: RemoteOptions;
 }
 
+/** A codex home: a directory and the environment a codex child needs for it. */
+export interface CodexHomeRef {
+  readonly path: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Makes the transport of one connection (called again for every reconnect). The one transport type
+ * of every connect call: `connect`, `Runtime.start`, `Client.connect`, ...
+ */
+export type TransportFactory = () => Transport;
+
 export interface ConnectOptions extends CodexProcessOptions, ConnectionOptions, HandshakeOptions {
   /** Use this transport instead of spawning codex (e.g. a WebSocket or an in-memory transport). */
-  transport?: Transport;
+  transport?: TransportFactory;
+}
+
+/** The options that only mean something for a codex that codexus spawns. */
+const PROCESS_ONLY_OPTIONS = [
+  'codexBin',
+  'codexHome',
+  'home',
+  'env',
+  'configOverrides',
+  'args',
+  'cwd',
+  'shutdownGraceMs',
+] as const satisfies readonly (keyof CodexProcessOptions)[];
+
+/**
+ * One target per connect call: spawn codex (the process options), `remote`, or `transport`.
+ * `remote` with `transport`, or `remote` with a process option, is `VALIDATION_FAILED` naming them.
+ */
+export function assertOneTarget(options: CodexProcessOptions & { transport?: unknown }): void {
+  if (options.remote !== undefined && options.transport !== undefined)
+    throw validationError('remote', 'pass either remote or transport, not both');
+  if (options.remote === undefined) return;
+  const ignored = PROCESS_ONLY_OPTIONS.filter((key) => options[key] !== undefined);
+  if (ignored.length > 0)
+    throw validationError(
+      'remote',
+      `${ignored.join(', ')} only apply to a codex that codexus spawns, not to a remote app-server`,
+      { ignored },
+    );
 }
 
 /** A started, initialized connection and what the server said about itself. */
@@ -53,11 +101,18 @@ export interface CodexCommand {
 
 /** Resolves the binary and builds the `codex app-server` command line and environment. */
 export function codexCommand(
-  options: Pick<CodexProcessOptions, 'codexBin' | 'codexHome' | 'env' | 'configOverrides' | 'args'>,
+  options: Pick<CodexProcessOptions, 'codexBin' | 'codexHome' | 'home' | 'env' | 'configOverrides' | 'args'>,
 ): CodexCommand {
-  const bin = resolveCodexBin({ codexBin: options.codexBin, env: { ...process.env, ...options.env } });
-  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-  if (options.codexHome !== undefined) env.CODEX_HOME = options.codexHome;
+  const { home, codexHome } = options;
+  if (home !== undefined && codexHome !== undefined && home.path !== codexHome)
+    throw validationError(
+      'home',
+      `home.path (${home.path}) and codexHome (${codexHome}) name different homes`,
+    );
+  const env: Record<string, string | undefined> = { ...process.env, ...home?.env, ...options.env };
+  const bin = resolveCodexBin({ codexBin: options.codexBin, env });
+  const homePath = codexHome ?? home?.path;
+  if (homePath !== undefined) env.CODEX_HOME = homePath;
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return {
     command: bin.path,
@@ -96,9 +151,12 @@ export function createRemoteTransport(
  * process or socket is left behind.
  */
 export async function connect(options: ConnectOptions = {}): Promise<Connected> {
-  const transport =
-    options.transport ??
-    (options.remote ? createRemoteTransport(options.remote, options) : createCodexTransport(options));
+  assertOneTarget(options);
+  const transport = options.transport
+    ? options.transport()
+    : options.remote
+      ? createRemoteTransport(options.remote, options)
+      : createCodexTransport(options);
   const connection = new Connection(transport, options);
   try {
     await connection.start();

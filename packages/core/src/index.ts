@@ -2,7 +2,9 @@ export { AsyncQueue } from './async-queue.js';
 export { backoffDelay, DEFAULT_OVERLOAD_RETRY, type RetryPolicy } from './backoff.js';
 export { type ConfigOverrides, type ConfigValue, configOverrideArgs, tomlValue } from './config-overrides.js';
 export {
+  assertOneTarget,
   type CodexCommand,
+  type CodexHomeRef,
   type CodexProcessOptions,
   type Connected,
   type ConnectOptions,
@@ -10,6 +12,7 @@ export {
   connect,
   createCodexTransport,
   createRemoteTransport,
+  type TransportFactory,
 } from './connect.js';
 export {
   Connection,

@@ -8,6 +8,7 @@ export type QuickClientOptions = Pick<
   ClientConfig,
   | 'codexBin'
   | 'codexHome'
+  | 'home'
   | 'env'
   | 'configOverrides'
   | 'logger'
@@ -21,6 +22,7 @@ export type QuickClientOptions = Pick<
 export const QUICK_CLIENT_KEYS = [
   'codexBin',
   'codexHome',
+  'home',
   'env',
   'configOverrides',
   'logger',

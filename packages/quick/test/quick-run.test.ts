@@ -64,6 +64,19 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     expectNothingLeft();
   });
 
+  it('takes the testkit home as it is ({ home }): path and env reach codex, nothing else needed', async () => {
+    h.model.enqueue(message('hello through home'));
+    const saved = process.env.CODEX_HOME;
+    delete process.env.CODEX_HOME; // only `home` can point codex at the hermetic home
+    try {
+      const result = await quickRun(h.workspace.path, 'say hello', { home: h.home });
+      expect(result.text).toBe('hello through home');
+    } finally {
+      if (saved !== undefined) process.env.CODEX_HOME = saved;
+    }
+    await expectNothingLeft();
+  });
+
   it('refuses a cwd that does not exist or is a file before spawning codex', async () => {
     const file = join(h.workspace.path, 'a-file.txt');
     await writeFile(file, 'x');

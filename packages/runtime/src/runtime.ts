@@ -19,8 +19,8 @@ import {
   type ServerNotification,
   type ServerRequest,
   silentLogger,
-  type Transport,
   type TransportCloseInfo,
+  type TransportFactory,
   toDisposable,
   type WireTrace,
 } from '@codexus/core';
@@ -68,7 +68,7 @@ export interface RuntimeConfig extends CodexProcessOptions, CompatibilityOptions
   overloadRetry?: RetryPolicy;
   restart?: RestartPolicy;
   /** Connect through this transport factory instead of spawning codex (remote servers, tests). */
-  transport?: () => Transport;
+  transport?: TransportFactory;
 }
 
 /** A connection up this long before it fails starts a new outage (the restart budget is full again). */
@@ -142,7 +142,7 @@ export class Runtime implements AsyncDisposable {
 
   private static async open(config: RuntimeConfig, signal?: AbortSignal): Promise<Connected> {
     const experimentalApi = config.experimentalApi === true || config.dynamicTools === true;
-    const connected = await connect({ ...config, experimentalApi, transport: config.transport?.(), signal });
+    const connected = await connect({ ...config, experimentalApi, signal });
     // dynamicTools alone opens the capability on the wire, not the local gate.
     if (experimentalApi && config.experimentalApi !== true)
       return { ...connected, server: { ...connected.server, experimentalApi: false } };

@@ -22,7 +22,8 @@ export async function connectClient(
   for (const key of QUICK_CLIENT_KEYS) {
     if (options[key] !== undefined) Object.assign(config, { [key]: options[key] });
   }
-  config.configOverrides = withQuickDefaults(options.configOverrides);
+  // The quick defaults are `-c` flags of a codex we spawn; a remote server keeps its own config.
+  if (options.remote === undefined) config.configOverrides = withQuickDefaults(options.configOverrides);
   const client = await Client.connect(config, { signal });
   if (signal?.aborted) {
     // Aborted just after the handshake answered: never hand out a client nobody will close.
