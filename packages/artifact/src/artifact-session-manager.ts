@@ -1,12 +1,12 @@
 import { CodexRpcError, CodexusError, type Logger, silentLogger } from '@codexus/core';
 import { checkContractVersion, type Hook, PLUGIN_CONTRACT_VERSION } from '@codexus/plugin';
 import {
-  type Client,
   type InferOutputOf,
   type OutputSpec,
   prepareOutput,
   type Session,
   type SessionConfig,
+  type SessionSource,
 } from '@codexus/runtime';
 import { ArtifactConflictError } from './artifact-conflict.js';
 import { assertArtifactId } from './artifact-id.js';
@@ -67,7 +67,7 @@ export interface RunTaskOptions {
 
 /**
  * Runs codex turns on artifacts: each artifact is bound to one codex thread, every change comes from
- * a turn with structured output, and is saved as a new revision. Takes a connected `Client` (which it
+ * a turn with structured output, and is saved as a new revision. Takes a connected `Client` or `ClientPool` (a `SessionSource`, which it
  * does not close) and an {@link ArtifactStore}.
  *
  * - Optimistic concurrency: the save expects the revision the task read; a change in between is an
@@ -81,7 +81,7 @@ export class ArtifactSessionManager implements AsyncDisposable {
   private closed = false;
 
   constructor(
-    readonly client: Client,
+    readonly client: SessionSource,
     readonly store: ArtifactStore,
     private readonly options: ArtifactSessionManagerOptions = {},
   ) {

@@ -6,7 +6,7 @@ import { type AskDecision, cliApprovalHandler, DECISION_HINT, DECISION_KEYS } fr
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { connectClient, globalOptions } from './global-options.js';
 import { InterruptControl } from './interrupt-control.js';
-import { closeClient } from './run-command.js';
+import { closeClient, closeClientNow } from './run-command.js';
 import { streamTurn } from './run-turn.js';
 import { addSessionOptions, type SessionFlags, sessionConfig } from './session-options.js';
 import { type CliIo, TurnRenderer } from './turn-renderer.js';
@@ -22,10 +22,13 @@ export function addChatCommand(program: Command, io: CliIo, setExit: (code: Exit
       const global = globalOptions(command);
       const config = sessionConfig(flags);
       const client = await connectClient(global, { logger: silentLogger });
+      let code: ExitCode | undefined;
       try {
-        setExit(await new ChatLoop(client, config, io).run(flags.resume));
+        code = await new ChatLoop(client, config, io).run(flags.resume);
+        setExit(code);
       } finally {
-        await closeClient(client);
+        // Ctrl-C twice: codex is shut down at once, the running turn is not waited for.
+        await (code === EXIT_CODES.interrupted ? closeClientNow : closeClient)(client);
       }
     });
 }
@@ -88,7 +91,7 @@ class ChatLoop {
     void this.pump();
     const code = await this.finished;
     this.rl.close();
-    await this.session?.close();
+    if (code !== EXIT_CODES.interrupted) await this.session?.close();
     return code;
   }
 

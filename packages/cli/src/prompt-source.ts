@@ -2,16 +2,27 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { usageError } from './exit-codes.js';
 
-/** The prompt: the words of the command line, or (none given, stdin not a TTY) all of stdin. */
+/**
+ * The prompt of `run`, like `codex exec` takes it:
+ * - words given, stdin a terminal: the words;
+ * - no words (or the single word `-`), stdin not a terminal: all of stdin;
+ * - words given and stdin piped (not a terminal): the words, then stdin's content appended as a
+ *   `<stdin>` block (`words\n\n<stdin>\n...\n</stdin>`); an empty stdin adds nothing.
+ * Piped stdin is read to its end (EOF). No prompt at all is a usage error.
+ */
 export async function readPrompt(words: readonly string[], stdin: NodeJS.ReadStream): Promise<string> {
-  let prompt = words.join(' ');
-  if (prompt.trim() === '' && !stdin.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-    prompt = Buffer.concat(chunks).toString('utf8');
-  }
-  if (prompt.trim() === '') throw usageError('no prompt: give it as an argument or on stdin');
-  return prompt.trim();
+  const fromStdin = words.length === 1 && words[0] === '-';
+  const given = fromStdin ? '' : words.join(' ').trim();
+  const piped = stdin.isTTY ? '' : (await readAll(stdin)).trim();
+  const prompt = given === '' ? piped : piped === '' ? given : `${given}\n\n<stdin>\n${piped}\n</stdin>`;
+  if (prompt === '') throw usageError('no prompt: give it as an argument or on stdin');
+  return prompt;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The JSON Schema of `--output-schema FILE.json` (an object), or a usage error naming the file. */

@@ -1,10 +1,12 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { CodexusError } from '@codexus/core';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES, exitCodeOf, usageError } from './exit-codes.js';
 import { InterruptControl } from './interrupt-control.js';
-import { JSON_EVENT_VERSION, toJsonEvent } from './json-events.js';
+import { JSON_EVENT_VERSION, jsonEvent, toJsonEvent } from './json-events.js';
+import { JsonOutput } from './json-output.js';
 import { runCli } from './program.js';
+import { readPrompt } from './prompt-source.js';
 import type { CliIo } from './turn-renderer.js';
 
 function memoryIo(): CliIo & { text(): { out: string; err: string } } {
@@ -107,5 +109,63 @@ describe('--timeout', () => {
       expect(code, bad).toBe(EXIT_CODES.usage);
       expect(io.text().err, bad).toMatch(/--timeout/);
     }
+  });
+});
+
+describe('JsonOutput: exactly one result line, last', () => {
+  it('writes events until the result line, then nothing; only the first result counts', () => {
+    const lines: string[] = [];
+    const json = new JsonOutput((line) => lines.push(line));
+    json.emit(jsonEvent({ type: 'textDelta', itemId: 'i', delta: 'hi' }));
+    json.finish({ exitCode: EXIT_CODES.ok, status: 'completed' });
+    json.fail(new Error('late'));
+    json.emit(jsonEvent({ type: 'textDelta', itemId: 'i', delta: 'after' }));
+    expect(json.finished).toBe(true);
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['textDelta', 'result']);
+    expect(lines.every((l) => l.endsWith('\n'))).toBe(true);
+  });
+
+  it('fail(): usage errors exit 2, aborts 130 (interrupted), anything else 1, with the code', () => {
+    const resultOf = (error: unknown) => {
+      const lines: string[] = [];
+      new JsonOutput((line) => lines.push(line)).fail(error);
+      return JSON.parse(lines[0] as string);
+    };
+    expect(resultOf(usageError('no prompt'))).toMatchObject({
+      type: 'result',
+      status: 'failed',
+      exitCode: 2,
+      text: '',
+      error: { message: 'no prompt', code: 'VALIDATION_FAILED' },
+    });
+    expect(resultOf(new CodexusError('ABORTED', 'stop'))).toMatchObject({
+      status: 'interrupted',
+      exitCode: 130,
+    });
+    expect(resultOf(new Error('boom'))).toMatchObject({
+      status: 'failed',
+      exitCode: 1,
+      error: { message: 'boom' },
+    });
+  });
+});
+
+describe('readPrompt: words and stdin', () => {
+  const stdin = (text: string | undefined): NodeJS.ReadStream =>
+    Object.assign(Readable.from(text === undefined ? [] : [Buffer.from(text)]), {
+      isTTY: text === undefined,
+    }) as unknown as NodeJS.ReadStream;
+
+  it('words alone, stdin alone, "-", words + piped stdin as a <stdin> block', async () => {
+    expect(await readPrompt(['fix', 'it'], stdin(undefined))).toBe('fix it');
+    expect(await readPrompt([], stdin(' from stdin\n'))).toBe('from stdin');
+    expect(await readPrompt(['-'], stdin('dash\n'))).toBe('dash');
+    expect(await readPrompt(['review'], stdin('diff\n+x\n'))).toBe('review\n\n<stdin>\ndiff\n+x\n</stdin>');
+    expect(await readPrompt(['words'], stdin(''))).toBe('words');
+  });
+
+  it('no prompt anywhere is a usage error', async () => {
+    await expect(readPrompt([], stdin(undefined))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(readPrompt(['-'], stdin('  \n'))).rejects.toThrow(/no prompt/);
   });
 });

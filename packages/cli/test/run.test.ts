@@ -4,7 +4,7 @@ import { applyPatch, failure, hang, message, outputSchema, shell, step } from '@
 import { describe, expect, it } from 'vitest';
 import type { CliJsonEvent } from '../src/index.js';
 import { runPiped, tmuxBin, useCliHarness } from './harness.js';
-import { alive, descendants } from './tmux.js';
+import { survivors } from './tmux.js';
 
 /** A command that needs escalation, so codex asks for approval under `on-request`. */
 const escalated = (file: string, why: string) =>
@@ -44,16 +44,13 @@ describe.skipIf(!tmuxBin)('codexus run in a terminal (tmux), real codex', () => 
     h.model.enqueue(hang());
     const pane = await h.tmux.codexus(['run', ...h.args, 'wait forever'], h.home.env);
     await h.model.waitForRequests(before + 1, { timeoutMs: 20_000 });
-    const codex = descendants(await pane.pid()).filter((p) => /\bcodex\b.*app-server/.test(p.command));
+    const codex = await pane.codexProcesses();
     expect(codex.length).toBe(1);
     await pane.send('C-c');
     const { code, screen } = await pane.exitCode();
     expect(screen).toContain('turn interrupted');
     expect(code).toBe(130);
-    const deadline = Date.now() + 10_000;
-    while (codex.some((p) => alive(p.pid)) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(codex.filter((p) => alive(p.pid))).toEqual([]);
+    expect(await survivors(codex)).toEqual([]);
   });
 
   it('--json prints one parseable event per line (session first, result last); a terminal is still asked', async () => {

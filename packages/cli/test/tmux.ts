@@ -127,6 +127,11 @@ export class Pane {
   async pid(): Promise<number> {
     return Number((await this.server.tmux('display-message', '-p', '-t', this.name, '#{pane_pid}')).trim());
   }
+
+  /** The `codex app-server` processes running under the pane (the CLI's codex). */
+  async codexProcesses(): Promise<{ pid: number; command: string }[]> {
+    return descendants(await this.pid()).filter((p) => /\bcodex\b.*app-server/.test(p.command));
+  }
 }
 
 /** Every process under `pid` (children, grandchildren, ...), from `ps`. */
@@ -147,7 +152,21 @@ export function descendants(pid: number): { pid: number; command: string }[] {
   return found;
 }
 
-/** Whether a process with this pid is alive (a zombie waiting to be reaped is not). */
+/** The processes among `processes` still alive after waiting at most `timeoutMs` for them to exit. */
+export async function survivors<P extends { pid: number }>(
+  processes: readonly P[],
+  timeoutMs = 10_000,
+): Promise<P[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (processes.some((p) => alive(p.pid)) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  return processes.filter((p) => alive(p.pid));
+}
+
+/**
+ * Whether a process with this pid is alive (a zombie waiting to be reaped is not). The plugin's
+ * shell-command-hook test has the same check: a shared one belongs in @codexus/testkit.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

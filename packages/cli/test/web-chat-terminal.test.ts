@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { hang, message, shell, step } from '@codexus/testkit';
 import { describe, expect, it } from 'vitest';
 import { tmuxBin, useCliHarness } from './harness.js';
-import { alive, descendants } from './tmux.js';
+import { survivors } from './tmux.js';
 
 const TOKEN = 'a-test-token-of-32-characters-xx';
 
@@ -61,14 +61,11 @@ describe.skipIf(!tmuxBin)('codexus chat and web in a terminal (tmux), real codex
       signal: AbortSignal.timeout(5_000),
     });
     expect(health.status).toBe(200);
-    const codex = descendants(await pane.pid()).filter((p) => /\bcodex\b.*app-server/.test(p.command));
+    const codex = await pane.codexProcesses();
     expect(codex.length).toBe(1);
     await pane.send('C-c');
     const { code } = await pane.exitCode();
     expect(code).toBe(0);
-    const deadline = Date.now() + 10_000;
-    while (codex.some((p) => alive(p.pid)) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(codex.filter((p) => alive(p.pid))).toEqual([]);
+    expect(await survivors(codex)).toEqual([]);
   });
 });

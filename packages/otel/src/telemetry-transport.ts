@@ -1,4 +1,5 @@
 import type { Transport, TransportSink } from '@codexus/core';
+import { guard } from './internal/guard.js';
 import type { WireObserver } from './wire-observer.js';
 
 /**
@@ -18,6 +19,10 @@ export class TelemetryTransport implements Transport {
 
   async start(sink: TransportSink): Promise<void> {
     guard(() => this.observer.connectStarted());
+    // A close reported while `start` is still running (a process that could not spawn or exited at
+    // once) reaches the observer after `start` settled, so the connect span gets the start error.
+    const early: { closed?: string } = {};
+    let starting = true;
     const observed: TransportSink = {
       message: (text) => {
         guard(() => this.observer.inbound(text));
@@ -26,7 +31,8 @@ export class TelemetryTransport implements Transport {
       dropped: (reason, detail) => sink.dropped(reason, detail),
       bytesIn: sink.bytesIn ? (count) => sink.bytesIn?.(count) : undefined,
       closed: (info) => {
-        guard(() => this.observer.closed(info.reason));
+        if (starting) early.closed = info.reason;
+        else guard(() => this.observer.closed(info.reason));
         sink.closed(info);
       },
     };
@@ -35,6 +41,10 @@ export class TelemetryTransport implements Transport {
     } catch (error) {
       guard(() => this.observer.connectFailed(error));
       throw error;
+    } finally {
+      starting = false;
+      const reason = early.closed;
+      if (reason !== undefined) guard(() => this.observer.closed(reason));
     }
   }
 
@@ -48,13 +58,5 @@ export class TelemetryTransport implements Transport {
 
   close(): Promise<void> {
     return this.inner.close();
-  }
-}
-
-function guard(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // Telemetry must never break the connection.
   }
 }

@@ -33,24 +33,32 @@ export class WireObserver {
   private readonly serverRequests = new Map<string, PendingServerRequest>();
   private readonly turns: TurnTracker;
   private connectSpan: Span | undefined;
+  /** The connect span was started (it may have ended since): there is one per connection. */
+  private connectSeen = false;
 
   constructor(
     private readonly options: ResolvedTelemetryOptions,
     instruments: Instruments,
-    private readonly transportKind: string,
+    /** `codexus.transport.kind`; `undefined` when the transport could not be made. */
+    private readonly transportKind: string | undefined,
   ) {
     this.turns = new TurnTracker(options, instruments);
   }
 
   connectStarted(): void {
+    this.connectSeen = true;
+    const attributes: Attributes = {};
+    if (this.transportKind !== undefined) attributes[ATTR.transportKind] = this.transportKind;
     this.connectSpan = this.options.tracer.startSpan(
       'connect codex',
-      { kind: SpanKind.CLIENT, attributes: { [ATTR.transportKind]: this.transportKind } },
+      { kind: SpanKind.CLIENT, attributes },
       context.active(),
     );
   }
 
+  /** The transport could not start, or could not even be made (then the span starts and ends here). */
   connectFailed(error: unknown): void {
+    if (!this.connectSeen) this.connectStarted();
     this.endConnect(errorTypeOf(error), error instanceof Error ? error.message : String(error));
   }
 
@@ -94,7 +102,7 @@ export class WireObserver {
 
   private request(id: string, method: string, params: Rec, text: string): string {
     if (method === 'initialize') {
-      if (!this.connectSpan) this.connectStarted();
+      if (!this.connectSeen) this.connectStarted();
       this.pending.set(id, { method });
       return text;
     }

@@ -1,6 +1,7 @@
 import { createCodexTransport, createRemoteTransport, type Transport } from '@codexus/core';
 import type { RuntimeConfig } from '@codexus/runtime';
 import { Instruments } from './instruments.js';
+import { guard } from './internal/guard.js';
 import { resolveTelemetryOptions, type TelemetryOptions } from './telemetry-options.js';
 import { TelemetryTransport } from './telemetry-transport.js';
 import { WireObserver } from './wire-observer.js';
@@ -26,10 +27,19 @@ export function withTelemetry<C extends RuntimeConfig>(config: C, options: Telem
       : config.remote
         ? createRemoteTransport(config.remote, config)
         : createCodexTransport(config);
+  // the returned config reaches codex through `transport` alone: `remote` lives on in the factory
+  const { remote: _remote, ...rest } = config;
   return {
-    ...config,
+    ...(rest as C),
     transport: () => {
-      const transport = inner();
+      let transport: Transport;
+      try {
+        transport = inner();
+      } catch (error) {
+        // no transport at all (e.g. no codex binary): the connect span still says why
+        guard(() => new WireObserver(resolved, instruments, undefined).connectFailed(error));
+        throw error;
+      }
       return new TelemetryTransport(transport, new WireObserver(resolved, instruments, transport.kind));
     },
   };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { protoSpans } from './otlp-protobuf.js';
 
 export interface OtlpRequest {
   path: string;
@@ -35,7 +36,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return { url: `http://127.0.0.1:${port}`, requests, close, [Symbol.asyncDispose]: close };
 }
 
-export interface OtlpJsonSpan {
+export interface OtlpSpan {
   traceId: string;
   spanId: string;
   parentSpanId?: string;
@@ -69,11 +70,20 @@ interface OtlpJsonBody {
   }[];
 }
 
-/** The spans of OTLP/JSON trace export bodies (attribute values unwrapped). */
-export function otlpJsonSpans(requests: readonly OtlpRequest[]): OtlpJsonSpan[] {
-  const spans: OtlpJsonSpan[] = [];
+/**
+ * The spans of OTLP trace export bodies (attribute values unwrapped), OTLP/JSON
+ * (`application/json`) and OTLP/protobuf (`application/x-protobuf`) alike; other bodies are an error.
+ */
+export function otlpSpans(requests: readonly OtlpRequest[]): OtlpSpan[] {
+  const spans: OtlpSpan[] = [];
   for (const request of requests) {
-    if (!String(request.headers['content-type']).includes('json')) continue;
+    const type = String(request.headers['content-type']);
+    if (type.startsWith('application/x-protobuf')) {
+      spans.push(...protoSpans(request.body));
+      continue;
+    }
+    if (!type.startsWith('application/json'))
+      throw new Error(`OTLP receiver: unexpected content-type ${type}`);
     const body = JSON.parse(request.body.toString('utf8')) as OtlpJsonBody;
     for (const resource of body.resourceSpans ?? []) {
       const service = attributesOf(resource.resource?.attributes)['service.name'] as string | undefined;

@@ -1,8 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { message } from '@codexus/testkit';
+import { Client } from '@codexus/runtime';
+import { message, shell, step } from '@codexus/testkit';
 import { type Context, type ContextManager, context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spanTree, turnSpans, useTelemetryHarness } from './telemetry-harness.js';
+import { withTelemetry } from '../src/index.js';
+import { spanTree, startRecording, turnSpans, useTelemetryHarness } from './telemetry-harness.js';
 
 /** The smallest AsyncLocalStorage context manager (what the Node SDK registers). */
 class AlsContextManager implements ContextManager {
@@ -57,4 +59,41 @@ describe('spans join the caller’s active context', () => {
     ]);
     expect(turnSpans(spans, threadId)[0]?.spanContext().traceId).toBe(parent.spanContext().traceId);
   });
+
+  it('connect codex (the handshake), thread/start and invoke_agent are siblings under the span active around Client.connect; execute_tool is under its turn', async () => {
+    const recording = startRecording();
+    h.model.enqueue(step(shell('echo parented', { login: false })), message('ok'));
+    const parent = recording.tracerProvider.getTracer('app').startSpan('handle request');
+    const threadId = await context.with(trace.setSpan(ROOT_CONTEXT, parent), async () => {
+      const client = await Client.connect(
+        withTelemetry({ codexHome: h.home.path, env: h.home.env }, recording.options()),
+      );
+      try {
+        const session = await client.startSession({ cwd: h.workspace.path });
+        expect((await session.ask('run it')).text).toBe('ok');
+        return session.threadId;
+      } finally {
+        await client.close();
+      }
+    });
+    parent.end();
+    const spans = recording.spans.getFinishedSpans();
+    await recording.shutdown();
+    expect(spanTree(spans, spans.find((s) => s.name === 'handle request')!)).toEqual([
+      'handle request',
+      '  connect codex',
+      '  thread/start',
+      '  invoke_agent codex',
+      '    execute_tool shell',
+    ]);
+    const connect = spans.find((s) => s.name === 'connect codex')!;
+    // the connect span covers the handshake: it ends with the initialize answer, before thread/start
+    expect(connect.attributes['codexus.server.version']).toEqual(expect.any(String));
+    const threadStart = spans.find((s) => s.name === 'thread/start')!;
+    expect(threadStart.attributes['gen_ai.conversation.id']).toBe(threadId);
+    expect(toNs(connect.endTime)).toBeLessThanOrEqual(toNs(threadStart.startTime));
+    for (const span of spans) expect(span.spanContext().traceId).toBe(parent.spanContext().traceId);
+  });
 });
+
+const toNs = ([s, ns]: [number, number]): bigint => BigInt(s) * 1_000_000_000n + BigInt(ns);

@@ -40,24 +40,54 @@ export interface TelemetryHarnessOptions {
   exporter?: SpanExporter;
 }
 
-export async function startTelemetryHarness(
-  options: TelemetryHarnessOptions = {},
-): Promise<TelemetryHarness> {
+/** An SDK tracer and meter that record in memory, for tests that connect on their own. */
+export interface Recording {
+  spans: InMemorySpanExporter;
+  tracerProvider: BasicTracerProvider;
+  metricReader: PeriodicExportingMetricReader;
+  /** `tracer` and `meter` options for `withTelemetry` (more options merged in). */
+  options(more?: Omit<TelemetryOptions, 'tracer' | 'meter'>): TelemetryOptions;
+  shutdown(): Promise<void>;
+}
+
+/** A recording tracer provider (plus `exporter`, e.g. OTLP/HTTP) and a meter provider read on demand. */
+export function startRecording(exporter?: SpanExporter): Recording {
   const spans = new InMemorySpanExporter();
   const processors = [new SimpleSpanProcessor(spans)];
-  if (options.exporter) processors.push(new SimpleSpanProcessor(options.exporter));
+  if (exporter) processors.push(new SimpleSpanProcessor(exporter));
   const tracerProvider = new BasicTracerProvider({ spanProcessors: processors });
   const metricReader = new PeriodicExportingMetricReader({
     exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
     exportIntervalMillis: 3_600_000,
   });
   const meterProvider = new MeterProvider({ readers: [metricReader] });
+  return {
+    spans,
+    tracerProvider,
+    metricReader,
+    options: (more = {}) => ({
+      ...more,
+      tracer: tracerProvider.getTracer('test'),
+      meter: meterProvider.getMeter('test'),
+    }),
+    shutdown: async () => {
+      await tracerProvider.shutdown();
+      await meterProvider.shutdown();
+    },
+  };
+}
+
+export async function startTelemetryHarness(
+  options: TelemetryHarnessOptions = {},
+): Promise<TelemetryHarness> {
+  const recording = startRecording(options.exporter);
+  const { spans, tracerProvider, metricReader } = recording;
   const sent: string[] = [];
   const h = await startScriptedHarness({
     home: options.home,
     connect: (home) => {
       const process = { codexHome: home.path, env: home.env };
-      const recording = (): Transport => {
+      const recordingTransport = (): Transport => {
         const inner = createCodexTransport(process);
         return {
           kind: inner.kind,
@@ -71,12 +101,8 @@ export async function startTelemetryHarness(
       };
       return Client.connect(
         withTelemetry(
-          { ...options.client, ...process, transport: recording },
-          {
-            ...options.telemetry,
-            tracer: tracerProvider.getTracer('test'),
-            meter: meterProvider.getMeter('test'),
-          },
+          { ...options.client, ...process, transport: recordingTransport },
+          recording.options(options.telemetry),
         ),
       );
     },
@@ -89,8 +115,7 @@ export async function startTelemetryHarness(
     sent,
     close: async () => {
       await close();
-      await tracerProvider.shutdown();
-      await meterProvider.shutdown();
+      await recording.shutdown();
     },
   });
 }

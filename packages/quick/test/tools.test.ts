@@ -29,22 +29,34 @@ describe('tools in a RunProfile', () => {
     expect(functionCallOutput(h.model.requests.at(-1) as never, 'call_add')).toBe('5');
   });
 
-  it('a Workflow keeps its tools for every run', async () => {
-    h.model.enqueue(
-      step(functionCall('add', { a: 1, b: 1 }, { callId: 'call_w1' })),
-      message('two'),
-      step(functionCall('add', { a: 2, b: 2 }, { callId: 'call_w2' })),
-      message('four'),
-    );
-    await using workflow = await Workflow.connect({
-      cwd: h.workspace.path,
-      codexHome: h.home.path,
-      profile: { tools: [add] },
-    });
-    expect((await workflow.run('1+1')).text).toBe('two');
-    expect((await workflow.run('2+2')).text).toBe('four');
-    expect(functionCallOutput(h.model.requests.at(-1) as never, 'call_w2')).toBe('4');
-  });
+  it.each([
+    { freshThreadPerRun: false, threads: 1 },
+    { freshThreadPerRun: true, threads: 2 },
+  ])(
+    'a Workflow offers its tools on every run (freshThreadPerRun: $freshThreadPerRun)',
+    async ({ freshThreadPerRun, threads }) => {
+      h.model.enqueue(
+        step(functionCall('add', { a: 1, b: 1 }, { callId: 'call_w1' })),
+        message('two'),
+        step(functionCall('add', { a: 2, b: 2 }, { callId: 'call_w2' })),
+        message('four'),
+      );
+      await using workflow = await Workflow.connect({
+        cwd: h.workspace.path,
+        codexHome: h.home.path,
+        freshThreadPerRun,
+        profile: { tools: [add] },
+      });
+      const seen = new Set<string>();
+      expect((await workflow.run('1+1')).text).toBe('two');
+      seen.add(workflow.threadId);
+      expect(functionCallOutput(h.model.requests.at(-1) as never, 'call_w1')).toBe('2');
+      expect((await workflow.run('2+2')).text).toBe('four');
+      seen.add(workflow.threadId);
+      expect(functionCallOutput(h.model.requests.at(-1) as never, 'call_w2')).toBe('4');
+      expect(seen.size).toBe(threads);
+    },
+  );
 
   it('refuses bad tools and MCP servers before spawning codex', async () => {
     const spawnedBefore = h.model.requests.length;

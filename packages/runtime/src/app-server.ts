@@ -32,7 +32,6 @@ export interface AppServerOptions {
 
 export interface AppServerConfig extends RuntimeConfig, AppServerOptions {}
 
-
 // The generated facade: one camelCase method per client request (`threadStart`, `turnSteer`, ...).
 export interface AppServer extends ClientFacade {}
 

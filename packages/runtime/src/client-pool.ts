@@ -10,15 +10,28 @@ import {
   silentLogger,
 } from '@codexus/core';
 import { Client, type ClientConfig } from './client.js';
+import { Endpoint, type EndpointReport, pickEndpoint } from './pool-endpoint.js';
 import type { RestartPolicy } from './restart-policy.js';
 import type { Session } from './session.js';
 import type { SessionConfig } from './session-config.js';
+import type { SessionSource } from './session-source.js';
+import type { ThreadView } from './state/state-view.js';
 
 /** One app-server of a pool: where it is, how to authenticate, and a name for reports. */
 export interface PoolEndpoint extends RemoteOptions {
   /** Shown in `pool.endpoints()` and errors. Default: the URL without credentials. */
   name?: string;
 }
+
+export {
+  type EndpointLoad,
+  type EndpointReport,
+  type EndpointState,
+  pickEndpoint,
+} from './pool-endpoint.js';
+
+const CAPACITY_POLL_MS = 25;
+const DEFAULT_PLACEMENT_TIMEOUT_MS = 60_000;
 
 export interface ClientPoolConfig extends Omit<ClientConfig, 'remote' | 'transport'> {
   endpoints: readonly PoolEndpoint[];
@@ -32,99 +45,15 @@ export interface ClientPoolConfig extends Omit<ClientConfig, 'remote' | 'transpo
   reconnect?: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
-export type EndpointState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
-
-/** Health and load of one endpoint, from `pool.endpoints()`. */
-export interface EndpointReport {
-  name: string;
-  /** Without credentials. */
-  url: string;
-  state: EndpointState;
-  /** `state === 'ready'`: new sessions may be placed here. */
-  healthy: boolean;
-  /** Open sessions placed here (and placements in progress). */
-  sessions: number;
-  turnsInFlight: number;
-  /** Times the endpoint came back after being down. */
-  reconnects: number;
-  /** Why it was last down (never holds a credential). */
-  lastError?: { code?: string; message: string };
-}
-
-/** The load figures placement looks at. */
-export interface EndpointLoad {
-  healthy: boolean;
-  sessions: number;
-  turnsInFlight: number;
-}
-
-/**
- * Placement policy: the healthy endpoint with the fewest sessions, then the fewest turns in flight,
- * then the first listed; endpoints at `maxSessions` are skipped. `undefined` when none qualifies.
- */
-export function pickEndpoint(
-  loads: readonly EndpointLoad[],
-  maxSessions: number = Number.POSITIVE_INFINITY,
-): number | undefined {
-  let best: number | undefined;
-  loads.forEach((load, index) => {
-    if (!load.healthy || load.sessions >= maxSessions) return;
-    const current = best === undefined ? undefined : loads[best]!;
-    if (
-      !current ||
-      load.sessions < current.sessions ||
-      (load.sessions === current.sessions && load.turnsInFlight < current.turnsInFlight)
-    ) {
-      best = index;
-    }
-  });
-  return best;
-}
-
-const CAPACITY_POLL_MS = 25;
-const DEFAULT_PLACEMENT_TIMEOUT_MS = 60_000;
-
-class Endpoint {
-  client: Client | undefined;
-  state: EndpointState = 'connecting';
-  reconnects = 0;
-  placing = 0;
-  lastError: EndpointReport['lastError'];
-  readonly sessions = new Set<Session>();
-
-  constructor(
-    readonly remote: RemoteOptions,
-    readonly name: string,
-    readonly url: string,
-  ) {}
-
-  get healthy(): boolean {
-    return this.state === 'ready' && this.client !== undefined;
-  }
-
-  load(): EndpointLoad {
-    let sessions = this.placing;
-    let turnsInFlight = 0;
-    for (const session of this.sessions) {
-      if (session.isClosed) {
-        this.sessions.delete(session);
-        continue;
-      }
-      sessions++;
-      if (session.activeTurn) turnsInFlight++;
-    }
-    return { healthy: this.healthy, sessions, turnsInFlight };
-  }
-}
-
 /**
  * Many remote app-servers behind the `Client` API: `startSession` places each new session on the
  * least-loaded healthy endpoint; a session stays on its endpoint for life (its thread is stored
  * there). When an endpoint dies, its in-flight turns fail with `CONNECTION_CLOSED`, it is marked
  * unhealthy and reconnected in the background, and new sessions go to the others.
  */
-export class ClientPool implements AsyncDisposable {
+export class ClientPool implements SessionSource {
   private readonly endpointList: Endpoint[];
+  private observing = false;
   private readonly threadHomes = new Map<string, Endpoint>();
   private readonly stopping = new AbortController();
   private readonly logger: Logger;
@@ -185,6 +114,24 @@ export class ClientPool implements AsyncDisposable {
       if (endpoint.lastError) report.lastError = endpoint.lastError;
       return report;
     });
+  }
+
+  /** `ready` while an endpoint is healthy (see `SessionSource`). */
+  readiness(): { ready: boolean; state: string } {
+    if (this.isClosed()) return { ready: false, state: 'closed' };
+    const ready = this.endpointList.some((endpoint) => endpoint.healthy);
+    return { ready, state: ready ? 'ready' : 'reconnecting' };
+  }
+
+  /** Starts the state projection on every endpoint's client, now and after each (re)connect. */
+  observeState(): void {
+    this.observing = true;
+    for (const endpoint of this.endpointList) endpoint.client?.observeState();
+  }
+
+  /** The projection's view of a thread, from the endpoint that holds it. */
+  threadState(threadId: string): ThreadView | undefined {
+    return this.homeOf(threadId)?.client?.threadState(threadId);
   }
 
   /** The name of the endpoint a session (or thread id) lives on. */
@@ -366,6 +313,7 @@ export class ClientPool implements AsyncDisposable {
   }
 
   private attach(endpoint: Endpoint, client: Client): void {
+    if (this.observing) client.observeState();
     endpoint.client = client;
     endpoint.state = 'ready';
     endpoint.lastError = undefined;

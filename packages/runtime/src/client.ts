@@ -28,7 +28,9 @@ import {
   type SessionConfig,
   threadParams,
 } from './session-config.js';
+import type { SessionSource } from './session-source.js';
 import type { AttachStateOptions, StateAttachment } from './state/index.js';
+import type { ThreadView } from './state/state-view.js';
 import type { ToolEntry } from './tools/tool-namespace.js';
 import { toolSpecs } from './tools/tool-registry.js';
 
@@ -65,7 +67,7 @@ const TURN_WINDOW = 1_000;
  * Layer 3: one codex process serving any number of Sessions. Events are routed by thread id, so
  * concurrent turns on different sessions never mix.
  */
-export class Client implements SessionHost, AsyncDisposable {
+export class Client implements SessionHost, SessionSource {
   private readonly sessions = new Set<Session>();
   private readonly router: ApprovalRouter;
   private readonly turnDurations: number[] = [];
@@ -173,6 +175,22 @@ export class Client implements SessionHost, AsyncDisposable {
   /** The runtime's state projection (see `Runtime.state`). */
   state(options?: Omit<AttachStateOptions, 'protocolRevision'>): StateAttachment {
     return this.runtime.state(options);
+  }
+
+  /** `ready` while codex is up; `state` is the runtime's lifecycle (see `SessionSource`). */
+  readiness(): { ready: boolean; state: string } {
+    const state = this.runtime.lifecycle;
+    return { ready: state === 'ready', state };
+  }
+
+  /** Starts the state projection (see `SessionSource`). */
+  observeState(): void {
+    this.runtime.state();
+  }
+
+  /** The projection's view of one thread; undefined until `observeState()` (or `state()`) ran. */
+  threadState(threadId: string): ThreadView | undefined {
+    return this.runtime.stateStarted ? this.runtime.state().projection.thread(threadId) : undefined;
   }
 
   metrics(): ClientMetrics {

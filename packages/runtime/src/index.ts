@@ -16,15 +16,6 @@ export {
   type StdioTransport,
 } from '@codexus/core';
 export { AppServer, type AppServerConfig, type AppServerOptions } from './app-server.js';
-export type {
-  EventOf,
-  NotificationListener,
-  NotificationOf,
-  ParamsArgs,
-  RequestParams,
-  RequestResult,
-  ServerRequestOf,
-} from './typed-peer.js';
 export {
   type ApprovalAnswer,
   type ApprovalBase,
@@ -117,6 +108,7 @@ export {
   type SandboxMode,
   type SessionConfig,
 } from './session-config.js';
+export type { SessionSource } from './session-source.js';
 export * from './state/index.js';
 export {
   type InferOutputOf,
@@ -130,4 +122,13 @@ export {
 export * from './tools/index.js';
 export { TurnAssembler } from './turn-assembler.js';
 export { TurnStream, type TurnStreamInit } from './turn-stream.js';
+export type {
+  EventOf,
+  NotificationListener,
+  NotificationOf,
+  ParamsArgs,
+  RequestParams,
+  RequestResult,
+  ServerRequestOf,
+} from './typed-peer.js';
 export { DEFAULT_WAIT_TIMEOUT_MS, type WaitForOptions } from './wait-for.js';

@@ -159,6 +159,11 @@ export class Runtime implements AsyncDisposable {
    * derived from the live protocol messages (see docs/state.md). Created on the first call; the
    * options (limits, store, snapshot interval) apply to that first call.
    */
+  /** Whether `state()` was called (the projection is attached). */
+  get stateStarted(): boolean {
+    return this.stateAttachment !== undefined;
+  }
+
   state(options: Omit<AttachStateOptions, 'protocolRevision'> = {}): StateAttachment {
     this.stateAttachment ??= attachStateProjection(this, { protocolRevision: PROTOCOL_REVISION, ...options });
     return this.stateAttachment;

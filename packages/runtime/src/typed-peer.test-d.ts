@@ -12,10 +12,12 @@ declare const runtime: Runtime;
 
 describe('the typed peer: Runtime keyed by the generated method maps', () => {
   it('request: params and result come from the map; a wrong field or an unknown method does not compile', () => {
-    expectTypeOf(runtime.request('thread/start', { cwd: '/w' })).toEqualTypeOf<Promise<ThreadStartResponse>>();
-    expectTypeOf(
-      runtime.request('turn/start', { threadId: 't', input: [] }),
-    ).toEqualTypeOf<Promise<TurnStartResponse>>();
+    expectTypeOf(runtime.request('thread/start', { cwd: '/w' })).toEqualTypeOf<
+      Promise<ThreadStartResponse>
+    >();
+    expectTypeOf(runtime.request('turn/start', { threadId: 't', input: [] })).toEqualTypeOf<
+      Promise<TurnStartResponse>
+    >();
     // @ts-expect-error cwd is a string
     void runtime.request('thread/start', { cwd: 1 });
     // @ts-expect-error turn/start needs its params
@@ -28,7 +30,9 @@ describe('the typed peer: Runtime keyed by the generated method maps', () => {
 
   it('on, waitFor and events: params typed per method; "*" and unknown names stay untyped', () => {
     runtime.on('turn/completed', (n) => {
-      expectTypeOf(n.params.turn.status).toEqualTypeOf<'completed' | 'interrupted' | 'failed' | 'inProgress'>();
+      expectTypeOf(n.params.turn.status).toEqualTypeOf<
+        'completed' | 'interrupted' | 'failed' | 'inProgress'
+      >();
     });
     runtime.on('item/completed', (n) => expectTypeOf(n.params.item).toEqualTypeOf<ThreadItem>());
     runtime.on('*', (n) => expectTypeOf(n).toEqualTypeOf<ServerNotification>());

@@ -31,7 +31,10 @@ export type NotificationOf<M extends ServerNotificationMethod> = ServerNotificat
 };
 
 /** A server request of method `M`, its params typed by the generated map. */
-export type ServerRequestOf<M extends ServerRequestMethod> = Omit<ServerRequest, 'method' | 'params' | 'respond'> & {
+export type ServerRequestOf<M extends ServerRequestMethod> = Omit<
+  ServerRequest,
+  'method' | 'params' | 'respond'
+> & {
   method: M;
   params: ServerRequestMap[M]['params'];
   respond(result: ServerRequestMap[M]['result']): Promise<void>;

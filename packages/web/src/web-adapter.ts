@@ -2,9 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Logger, silentLogger } from '@codexus/core';
-import type { ApprovalDecision, Client, SessionConfig, ThreadView } from '@codexus/runtime';
+import {
+  type ApprovalDecision,
+  Client,
+  type ClientConfig,
+  type ConnectCallOptions,
+  type SessionConfig,
+  type SessionSource,
+  type ThreadView,
+} from '@codexus/runtime';
 import type { ApprovalView } from './approval-view.js';
 import { parseBody } from './internal/body-validation.js';
+import { webClientConfig } from './internal/web-client-config.js';
 import { type SubscribeOptions, WebSession, type WebSubscription } from './internal/web-session.js';
 import type { ReplayLimits } from './replay-buffer.js';
 import { webRefusal } from './web-error.js';
@@ -102,8 +111,10 @@ export class WebAdapter implements AsyncDisposable {
   private closing: Promise<void> | undefined;
 
   private constructor(
-    readonly client: Client,
+    readonly client: SessionSource,
     private readonly config: WebAdapterConfig,
+    /** Connected by {@link WebAdapter.connect}: `close()` closes it too. */
+    private readonly ownsClient = false,
   ) {
     this.profiles = config.profiles ?? { default: DEFAULT_WEB_PROFILE };
     this.defaultProfile = config.defaultProfile ?? 'default';
@@ -114,12 +125,36 @@ export class WebAdapter implements AsyncDisposable {
     if (this.roots.length === 0) throw webRefusal('cwdNotAllowed', 'at least one root directory is needed');
     this.defaultCwd = resolve(config.defaultCwd ?? this.roots[0]!);
     this.logger = config.logger ?? silentLogger;
-    client.state(); // the projection must see the sessions' threads from their start
+    client.observeState(); // the projection must see the sessions' threads from their start
   }
 
-  /** Bridges a connected `Client` (the adapter never closes it). */
-  static create(client: Client, config: WebAdapterConfig = {}): WebAdapter {
+  /**
+   * Bridges a connected `Client` or `ClientPool` (any `SessionSource`; the adapter never closes it). Profiles with `tools` need a client
+   * connected with `tools` or `dynamicTools: true`; {@link WebAdapter.connect} does that on its own.
+   */
+  static create(client: SessionSource, config: WebAdapterConfig = {}): WebAdapter {
+    webClientConfig(config.profiles, {}); // refuses bad profile tools now, not at the first session
     return new WebAdapter(client, config);
+  }
+
+  /**
+   * Connects its own `Client` (`client`: which codex and how) and bridges it; `close()` closes it.
+   * When a profile has `tools`, the connection opens codex's experimental capability they need (the
+   * local experimental gate stays closed, see docs/tools.md). Bad profile tools are refused before
+   * codex is spawned.
+   */
+  static async connect(
+    config: WebAdapterConfig = {},
+    client: ClientConfig = {},
+    options: ConnectCallOptions = {},
+  ): Promise<WebAdapter> {
+    const connected = await Client.connect(webClientConfig(config.profiles, client), options);
+    try {
+      return new WebAdapter(connected, config, true);
+    } catch (error) {
+      await connected.close();
+      throw error;
+    }
   }
 
   get profileNames(): string[] {
@@ -234,16 +269,17 @@ export class WebAdapter implements AsyncDisposable {
   state(tenant: string, sessionId: string): WebSessionState {
     const web = this.find(tenant, sessionId);
     const threadId = web.threadId ?? null;
-    const thread = threadId === null ? undefined : this.client.state().projection.thread(threadId);
+    const thread = threadId === null ? undefined : this.client.threadState(threadId);
     return { ...summary(web), threadId, approvals: web.pendingApprovals(), thread: thread ?? null };
   }
 
-  /** Closes every session (not the client). Idempotent. */
+  /** Closes every session (and the client, when {@link WebAdapter.connect} connected it). Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       const all = [...this.sessions.values()];
       this.sessions.clear();
       await Promise.allSettled(all.map((web) => web.close()));
+      if (this.ownsClient) await this.client.close();
     })();
     return this.closing;
   }

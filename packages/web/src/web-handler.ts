@@ -140,9 +140,10 @@ export function createWebHandler(adapter: WebAdapter, options: WebHandlerOptions
     onError: (c) => fail(c, 413, 'VALIDATION_FAILED', `the body is larger than ${maxBodyBytes} bytes`),
   });
 
-  app.get('/healthz', (c) =>
-    c.json({ ok: adapter.client.runtime.lifecycle === 'ready', codex: adapter.client.runtime.lifecycle }),
-  );
+  app.get('/healthz', (c) => {
+    const { ready, state } = adapter.client.readiness();
+    return c.json({ ok: ready, codex: state });
+  });
 
   app.get('/v1/sessions', (c) => c.json({ sessions: adapter.listSessions(c.var.tenant) }));
 

@@ -114,9 +114,13 @@ export function toolInfoFromItem(item: TurnItem): HookToolInfo | undefined {
       assign(info, { name: server && tool ? `${server}/${tool}` : tool, arguments: item.arguments });
       break;
     }
-    case 'dynamicToolCall':
-      assign(info, { name: str(item.tool), arguments: item.arguments });
+    case 'dynamicToolCall': {
+      // Named as PreToolUse names it: `namespace/name` for a tool of a namespace.
+      const tool = str(item.tool);
+      const namespace = str(item.namespace);
+      assign(info, { name: namespace && tool ? `${namespace}/${tool}` : tool, arguments: item.arguments });
       break;
+    }
   }
   return info;
 }
