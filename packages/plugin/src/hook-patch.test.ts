@@ -9,7 +9,7 @@ describe('validateHookPatch', () => {
         model: 'm',
         effort: 'high',
         instructions: 'be brief',
-        attachments: [
+        images: [
           { type: 'localImage', path: '/tmp/a.png' },
           { type: 'image', url: 'https://x/y.png' },
         ],
@@ -24,10 +24,10 @@ describe('validateHookPatch', () => {
     expect(validateHookPatch({ model: 3 })).toEqual(['model must be a non-empty string']);
     expect(validateHookPatch({ effort: 'max' })[0]).toMatch(/^effort must be one of none, minimal/);
     expect(validateHookPatch({ instructions: '  ' })).toEqual(['instructions must be a non-empty string']);
-    expect(validateHookPatch({ attachments: 'x' })).toEqual(['attachments must be an array']);
-    expect(
-      validateHookPatch({ attachments: [{ type: 'localImage' }, { type: 'video', url: 'u' }] }),
-    ).toHaveLength(2);
+    expect(validateHookPatch({ images: 'x' })).toEqual(['images must be an array']);
+    expect(validateHookPatch({ images: [{ type: 'localImage' }, { type: 'video', url: 'u' }] })).toHaveLength(
+      2,
+    );
     expect(validateHookPatch({ sandbox: 'danger-full-access' })).toEqual(['unknown patch field "sandbox"']);
   });
 
@@ -37,7 +37,7 @@ describe('validateHookPatch', () => {
       'PreSessionStart cannot patch "prompt"',
     ]);
     expect(validateHookPatch({ model: 'm' }, 'PreToolUse')).toEqual(['PreToolUse cannot patch "model"']);
-    expect(validateHookPatch({ prompt: 'p', attachments: [] }, 'PreTurn')).toEqual([]);
+    expect(validateHookPatch({ prompt: 'p', images: [] }, 'PreTurn')).toEqual([]);
   });
 
   it('lets PreToolUse (only) patch the arguments of an in-process tool, as an object', () => {
@@ -51,18 +51,18 @@ describe('validateHookPatch', () => {
 });
 
 describe('foldHookPatches', () => {
-  it('replaces prompt, model and effort; adds instructions and attachments up', () => {
+  it('replaces prompt, model and effort; adds instructions and images up', () => {
     const folded = [
-      { prompt: 'a', model: 'm1', instructions: 'one', attachments: [{ type: 'image' as const, url: 'u1' }] },
+      { prompt: 'a', model: 'm1', instructions: 'one', images: [{ type: 'image' as const, url: 'u1' }] },
       { prompt: 'b', effort: 'low' as const },
-      { model: 'm2', instructions: 'two', attachments: [{ type: 'localImage' as const, path: '/p' }] },
+      { model: 'm2', instructions: 'two', images: [{ type: 'localImage' as const, path: '/p' }] },
     ].reduce(foldHookPatches, {});
     expect(folded).toEqual({
       prompt: 'b',
       model: 'm2',
       effort: 'low',
       instructions: 'one\n\ntwo',
-      attachments: [
+      images: [
         { type: 'image', url: 'u1' },
         { type: 'localImage', path: '/p' },
       ],

@@ -3,11 +3,11 @@ import { isRecord, nonEmpty } from './internal/guards.js';
 import { REASONING_EFFORTS, type ReasoningEffort } from './vocabulary.js';
 
 /** An input item a patch adds after the prompt: a local image file or an image URL. */
-export type HookAttachment = { type: 'localImage'; path: string } | { type: 'image'; url: string };
+export type HookImage = { type: 'localImage'; path: string } | { type: 'image'; url: string };
 
 /**
  * What a pre-hook changes. Folded in hook order: `prompt`, `model` and `effort` replace (the last
- * hook wins); `instructions` and `attachments` add up.
+ * hook wins); `instructions` and `images` add up.
  */
 export interface HookPatch {
   /** Replaces the prompt's text (image and other items of the prompt stay). */
@@ -17,7 +17,7 @@ export interface HookPatch {
   /** Extra instructions: the session's developer instructions, or a text item ahead of a turn's prompt. */
   instructions?: string;
   /** Images added after the prompt. */
-  attachments?: readonly HookAttachment[];
+  images?: readonly HookImage[];
   /**
    * PreToolUse of an in-process tool (`tool()` in @codexus/runtime): replaces the call's arguments
    * (checked again by the tool's schema). Other tool kinds ignore it.
@@ -27,9 +27,9 @@ export interface HookPatch {
 
 /** Which patch fields each pre-phase accepts; any other field makes the patch invalid there. */
 export const PATCH_FIELDS: Readonly<Record<PrePhase, readonly (keyof HookPatch)[]>> = {
-  PreRun: ['prompt', 'model', 'effort', 'instructions', 'attachments'],
+  PreRun: ['prompt', 'model', 'effort', 'instructions', 'images'],
   PreSessionStart: ['model', 'effort', 'instructions'],
-  PreTurn: ['prompt', 'model', 'effort', 'instructions', 'attachments'],
+  PreTurn: ['prompt', 'model', 'effort', 'instructions', 'images'],
   PreToolUse: ['arguments'],
 };
 
@@ -37,7 +37,7 @@ const FIELDS: readonly string[] = [...PATCH_FIELDS.PreRun, ...PATCH_FIELDS.PreTo
 
 /**
  * Checks a patch as strictly as user input: known fields only, the right types, a non-empty prompt
- * and model, a known effort, well-formed attachments, and (given a phase) only the fields it accepts.
+ * and model, a known effort, well-formed images, and (given a phase) only the fields it accepts.
  * Returns the problems; empty means valid.
  */
 export function validateHookPatch(patch: unknown, phase?: PrePhase): string[] {
@@ -48,7 +48,7 @@ export function validateHookPatch(patch: unknown, phase?: PrePhase): string[] {
     else if (phase && !(PATCH_FIELDS[phase] as readonly string[]).includes(key))
       problems.push(`${phase} cannot patch "${key}"`);
   }
-  const { prompt, model, effort, instructions, attachments } = patch;
+  const { prompt, model, effort, instructions, images } = patch;
   if (patch.arguments !== undefined && !isRecord(patch.arguments))
     problems.push('arguments must be an object');
   if (prompt !== undefined && !nonEmpty(prompt)) problems.push('prompt must be a non-empty string');
@@ -57,12 +57,12 @@ export function validateHookPatch(patch: unknown, phase?: PrePhase): string[] {
     problems.push(`effort must be one of ${REASONING_EFFORTS.join(', ')}`);
   if (instructions !== undefined && !nonEmpty(instructions))
     problems.push('instructions must be a non-empty string');
-  if (attachments !== undefined) {
-    if (!Array.isArray(attachments)) problems.push('attachments must be an array');
+  if (images !== undefined) {
+    if (!Array.isArray(images)) problems.push('images must be an array');
     else
-      attachments.forEach((item: unknown, i) => {
-        if (!isAttachment(item))
-          problems.push(`attachments[${i}] must be {type:'localImage',path} or {type:'image',url}`);
+      images.forEach((item: unknown, i) => {
+        if (!isImageItem(item))
+          problems.push(`images[${i}] must be {type:'localImage',path} or {type:'image',url}`);
       });
   }
   return problems;
@@ -78,12 +78,12 @@ export function foldHookPatches(base: HookPatch, next: HookPatch): HookPatch {
     folded.instructions = base.instructions
       ? `${base.instructions}\n\n${next.instructions}`
       : next.instructions;
-  if (next.attachments !== undefined) folded.attachments = [...(base.attachments ?? []), ...next.attachments];
+  if (next.images !== undefined) folded.images = [...(base.images ?? []), ...next.images];
   if (next.arguments !== undefined) folded.arguments = next.arguments;
   return folded;
 }
 
-function isAttachment(item: unknown): item is HookAttachment {
+function isImageItem(item: unknown): item is HookImage {
   if (!isRecord(item)) return false;
   if (item.type === 'localImage') return nonEmpty(item.path);
   if (item.type === 'image') return nonEmpty(item.url);

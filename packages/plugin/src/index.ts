@@ -33,7 +33,7 @@ export { HookError } from './hook-error.js';
 export { createHookMatcher, type HookMatcher, matchesHook } from './hook-matcher.js';
 export {
   foldHookPatches,
-  type HookAttachment,
+  type HookImage,
   type HookPatch,
   PATCH_FIELDS,
   validateHookPatch,

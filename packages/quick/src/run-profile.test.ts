@@ -33,7 +33,7 @@ describe('resolveRunProfile', () => {
       sandbox: 'workspace-write',
       timeoutMs: 5_000,
       instructions: 'Be brief.',
-      attachments: ['/tmp/a.png', 'https://example.test/b.png'],
+      images: ['/tmp/a.png', 'https://example.test/b.png'],
       approvalHandler,
       outputSchema: schema,
     };
@@ -47,7 +47,7 @@ describe('resolveRunProfile', () => {
       timeoutMs: 5_000,
       privileged: false,
       unloadDelayMs: 0,
-      developerInstructions: 'Be brief.',
+      instructions: 'Be brief.',
       approvalHandler,
     });
     expect(ask).toEqual({ images: ['/tmp/a.png', 'https://example.test/b.png'], outputSchema: schema });
@@ -64,8 +64,8 @@ describe('resolveRunProfile', () => {
     expect(bad({ priviledged: true })).toBe('priviledged');
     expect(bad({ model: '' })).toBe('model');
     expect(bad({ instructions: 42 })).toBe('instructions');
-    expect(bad({ attachments: 'a.png' })).toBe('attachments');
-    expect(bad({ attachments: [''] })).toBe('attachments');
+    expect(bad({ images: 'a.png' })).toBe('images');
+    expect(bad({ images: [''] })).toBe('images');
     expect(bad({ hooks: {} })).toBe('hooks');
     expect(bad({ approvalHandler: 'accept' })).toBe('approvalHandler');
     expect(bad({ outputSchema: [] })).toBe('outputSchema');

@@ -35,7 +35,7 @@ export interface RunProfile {
   /** Extra instructions for the model, sent as the thread's `developerInstructions`. */
   instructions?: string;
   /** Image paths or URLs, attached after the prompt of every run (the turn's `images`). */
-  attachments?: readonly string[];
+  images?: readonly string[];
   /** Hooks of `@codexus/plugin` (`PreHook` / `PostHook`), installed on the session. */
   hooks?: readonly Hook[];
   /** Answers the session's approval requests. Without one, requests get the fail-closed answer. */
@@ -68,7 +68,7 @@ const PROFILE_KEYS: ReadonlySet<string> = new Set<keyof RunProfile>([
   'timeoutMs',
   'privileged',
   'instructions',
-  'attachments',
+  'images',
   'hooks',
   'approvalHandler',
   'outputSchema',
@@ -85,15 +85,15 @@ const PROFILE_KEYS: ReadonlySet<string> = new Set<keyof RunProfile>([
 export function resolveRunProfile(cwd: string, profile: RunProfile = {}): ResolvedRunProfile {
   if (!isPlainObject(profile as unknown)) throw validationError('profile', 'the profile must be an object');
   rejectUnknownKeys('profile field', profile, PROFILE_KEYS);
-  const { model, instructions, attachments, hooks, approvalHandler, outputSchema, output } = profile;
+  const { model, instructions, images, hooks, approvalHandler, outputSchema, output } = profile;
   if (model !== undefined && (typeof model !== 'string' || model === '')) {
     throw validationError('model', 'model must be a non-empty string');
   }
   if (instructions !== undefined && typeof instructions !== 'string') {
     throw validationError('instructions', 'instructions must be a string');
   }
-  if (attachments !== undefined && !isStringList(attachments)) {
-    throw validationError('attachments', 'attachments must be a list of non-empty image paths or URLs');
+  if (images !== undefined && !isStringList(images)) {
+    throw validationError('images', 'images must be a list of non-empty image paths or URLs');
   }
   if (hooks !== undefined && !Array.isArray(hooks)) throw validationError('hooks', 'hooks must be a list');
   for (const [i, hook] of (hooks ?? []).entries()) {
@@ -115,7 +115,7 @@ export function resolveRunProfile(cwd: string, profile: RunProfile = {}): Resolv
     effort: profile.effort,
     timeoutMs: profile.timeoutMs,
     privileged: profile.privileged,
-    developerInstructions: instructions,
+    instructions,
     approvalHandler,
     hooks,
     tools: profile.tools,
@@ -128,7 +128,7 @@ export function resolveRunProfile(cwd: string, profile: RunProfile = {}): Resolv
     );
   }
   const ask: ResolvedRunProfile['ask'] = {};
-  if (attachments !== undefined && attachments.length > 0) ask.images = [...attachments];
+  if (images !== undefined && images.length > 0) ask.images = [...images];
   if (outputSchema !== undefined) ask.outputSchema = outputSchema;
   if (output !== undefined) {
     prepareOutput(output); // a schema that cannot be expressed is refused here, before anything is spawned

@@ -32,8 +32,8 @@ export interface WorkflowRunOptions {
   signal?: AbortSignal;
   /** This run's turn timeout (ms); default: the profile's `timeoutMs` (120 000). */
   timeoutMs?: number;
-  /** Image paths or URLs for this run (instead of the profile's `attachments`). */
-  attachments?: readonly string[];
+  /** Image paths or URLs for this run (instead of the profile's `images`). */
+  images?: readonly string[];
   /** A JSON Schema for this run's final message (instead of the profile's `outputSchema`). */
   outputSchema?: Record<string, unknown>;
   /** A schema for this run's final message (instead of the profile's `output`): `result.output` is typed. */
@@ -41,7 +41,7 @@ export interface WorkflowRunOptions {
 }
 
 const CONFIG_KEYS = [...QUICK_CLIENT_KEYS, 'cwd', 'profile', 'freshThreadPerRun'];
-const RUN_KEYS = ['signal', 'timeoutMs', 'attachments', 'outputSchema', 'output'];
+const RUN_KEYS = ['signal', 'timeoutMs', 'images', 'outputSchema', 'output'];
 
 /**
  * Layer 2: repeated runs in one directory on one codex process. By default every run continues the
@@ -202,7 +202,7 @@ export class Workflow implements AsyncDisposable {
         signal: options.signal,
         timeoutMs: options.timeoutMs,
         effort: call.effort,
-        images: options.attachments ?? images,
+        images: options.images ?? images,
         ...(useOutput !== undefined
           ? { output: useOutput }
           : { outputSchema: options.outputSchema ?? outputSchema }),

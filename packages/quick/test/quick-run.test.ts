@@ -218,7 +218,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     expectNothingLeft();
   });
 
-  it("the profile's model, effort, instructions, attachments and output schema reach the model", async () => {
+  it("the profile's model, effort, instructions, images and output schema reach the model", async () => {
     const image = join(h.workspace.path, 'pixel.png');
     await writeFile(image, PNG_1X1);
     const schema = {
@@ -235,7 +235,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
         model: 'profile-model',
         effort: 'high',
         instructions: 'Always answer in French.',
-        attachments: [image],
+        images: [image],
         outputSchema: schema,
       },
       options(),

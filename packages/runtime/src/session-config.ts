@@ -42,7 +42,8 @@ export interface SessionConfig {
   /** Allows privileged sandboxes. Default false; only ever enabled explicitly. */
   privileged?: boolean;
   baseInstructions?: string;
-  developerInstructions?: string;
+  /** Instructions added to codex's own, as a developer message (the thread's `developerInstructions`). */
+  instructions?: string;
   /** Write nothing to disk for this thread. */
   ephemeral?: boolean;
   /** Answers this session's approvals (before the client's handler). */
@@ -138,7 +139,7 @@ export function threadParams(config: ResolvedSessionConfig): ThreadStartParams {
   };
   if (config.model !== undefined) params.model = config.model;
   if (config.baseInstructions !== undefined) params.baseInstructions = config.baseInstructions;
-  if (config.developerInstructions !== undefined) params.developerInstructions = config.developerInstructions;
+  if (config.instructions !== undefined) params.developerInstructions = config.instructions;
   if (config.ephemeral !== undefined) params.ephemeral = config.ephemeral;
   // Tools go with thread/start only (resume and fork keep the thread's own; see reopenParams).
   if (config.tools !== undefined && config.tools.length > 0)

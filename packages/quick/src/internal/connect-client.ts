@@ -46,7 +46,7 @@ export function startProfileSession(
         ...settings.session,
         model: call.model,
         effort: call.effort ?? settings.session.effort,
-        developerInstructions: call.instructions,
+        instructions: call.instructions,
       }
     : settings.session;
   return client.startSession(session, { signal });
@@ -54,8 +54,8 @@ export function startProfileSession(
 
 /** The run-level part of a profile, as a PreRun hook sees (and may patch) it. */
 export function runCall(settings: ResolvedRunProfile, prompt: RunCall['prompt']): RunCall {
-  const { model, effort, developerInstructions } = settings.session;
-  return { prompt, model, effort, instructions: developerInstructions };
+  const { model, effort, instructions } = settings.session;
+  return { prompt, model, effort, instructions };
 }
 
 /** `AbortSignal.any` of the signals given (undefined when none). */

@@ -4,11 +4,11 @@ import type { InputItem } from '../prompt-input.js';
 import { applyHookPatch } from './apply-hook-patch.js';
 
 describe('applyHookPatch', () => {
-  it('replaces a text prompt and adds attachments after it', () => {
+  it('replaces a text prompt and adds images after it', () => {
     expect(
       applyHookPatch(
         { prompt: 'old' },
-        { prompt: 'new', attachments: [{ type: 'localImage', path: '/tmp/a.png' }] },
+        { prompt: 'new', images: [{ type: 'localImage', path: '/tmp/a.png' }] },
       ),
     ).toEqual({
       prompt: [
@@ -53,7 +53,7 @@ describe('applyHookPatch', () => {
       { effort: 'max' },
       { model: '' },
       { prompt: 42 },
-      { attachments: [{ type: 'localImage' }] },
+      { images: [{ type: 'localImage' }] },
       { sandbox: 'danger-full-access' },
     ];
     for (const patch of bad) {

@@ -13,7 +13,7 @@ export interface HookPatchTarget {
 
 /**
  * Applies a patch to a call, checked like user input (`VALIDATION_FAILED`, nothing applied, when it
- * does not pass): `prompt` replaces the prompt's text (its other items stay), `attachments` are added
+ * does not pass): `prompt` replaces the prompt's text (its other items stay), `images` are added
  * after the prompt, `instructions` are added after the target's own (a blank line between),
  * `model` and `effort` replace. Returns a new target; the given one is not changed.
  */
@@ -25,7 +25,7 @@ export function applyHookPatch<T extends HookPatchTarget>(target: T, patch: Hook
     });
   }
   const next: T = { ...target };
-  if (patch.prompt !== undefined || patch.attachments !== undefined) {
+  if (patch.prompt !== undefined || patch.images !== undefined) {
     if (target.prompt === undefined)
       throw new CodexusError('VALIDATION_FAILED', 'invalid hook patch: this call has no prompt to patch', {
         data: { path: 'patch.prompt' },
@@ -33,7 +33,7 @@ export function applyHookPatch<T extends HookPatchTarget>(target: T, patch: Hook
     let items: InputItem[] =
       typeof target.prompt === 'string' ? [{ type: 'text', text: target.prompt }] : [...target.prompt];
     if (patch.prompt !== undefined) items = replaceText(items, patch.prompt);
-    for (const attachment of patch.attachments ?? []) items.push({ ...attachment });
+    for (const image of patch.images ?? []) items.push({ ...image });
     next.prompt = toTurnInput(items); // the same checks as a user's prompt
   }
   if (patch.instructions !== undefined)

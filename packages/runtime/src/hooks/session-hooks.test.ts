@@ -5,7 +5,7 @@ import { HookBlockedError } from './hook-blocked-error.js';
 import { HookEngine } from './hook-engine.js';
 import { runPostSessionStart, runPreSessionStart } from './session-hooks.js';
 
-const config = resolveSessionConfig({ cwd: '/w', developerInstructions: 'house rules' });
+const config = resolveSessionConfig({ cwd: '/w', instructions: 'house rules' });
 const pre = (run: PreHook['run']): PreHook => ({ name: 'h', phases: ['PreSessionStart'], run });
 
 describe('runPreSessionStart', () => {
@@ -32,7 +32,7 @@ describe('runPreSessionStart', () => {
       cwd: '/w',
       model: 'm2',
       effort: 'low',
-      developerInstructions: 'house rules\n\nno network',
+      instructions: 'house rules\n\nno network',
       sandbox: 'read-only',
       approval: 'never',
     });

@@ -11,7 +11,7 @@ export interface SessionHookScope {
 
 /**
  * `PreSessionStart`, after the config is validated and before `thread/start`: hooks may patch the
- * model, the effort and the instructions (added to `developerInstructions`). The patched config is
+ * model, the effort and the instructions (added to the session's `instructions`). The patched config is
  * validated again like user input. A block throws `HookBlockedError`: no thread is started.
  */
 export async function runPreSessionStart<C extends ResolvedSessionConfig>(
@@ -28,14 +28,14 @@ export async function runPreSessionStart<C extends ResolvedSessionConfig>(
   const patch = throwIfBlocked(outcome);
   if (!patch) return { config, reports: outcome.reports };
   const patched = applyHookPatch(
-    { model: config.model, effort: config.effort, instructions: config.developerInstructions },
+    { model: config.model, effort: config.effort, instructions: config.instructions },
     patch,
   );
   const next = resolveSessionConfig({
     ...config,
     model: patched.model,
     effort: patched.effort,
-    developerInstructions: patched.instructions,
+    instructions: patched.instructions,
   }) as C;
   return { config: next, reports: outcome.reports };
 }

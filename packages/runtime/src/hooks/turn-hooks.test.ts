@@ -58,14 +58,14 @@ describe('runPreTurn', () => {
     });
   });
 
-  it('patches the turn/start params: text, attachments, a leading instructions item, model, effort', async () => {
+  it('patches the turn/start params: text, images, a leading instructions item, model, effort', async () => {
     const engine = new HookEngine({
       hooks: [
         pre(() => ({
           type: 'patch',
           patch: {
             prompt: 'hello, politely',
-            attachments: [{ type: 'localImage', path: '/tmp/s.png' }],
+            images: [{ type: 'localImage', path: '/tmp/s.png' }],
             instructions: 'answer in French',
             model: 'm2',
             effort: 'high',
