@@ -1,5 +1,6 @@
 import { LineProcess, type LineProcessExit, ProcessError, settlesWithin } from '@codexus/process';
 import { CodexusError } from './errors.js';
+import { onProcessExit } from './exit-cleanup.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { Transport, TransportCloseInfo, TransportSink } from './transport.js';
 
@@ -69,6 +70,17 @@ export class StdioTransport implements Transport {
       onStdinError: (error) => this.logger.debug('codex stdin error', { error: String(error) }),
     });
     this.process = lineProcess;
+    // However this program ends (process.exit, a signal it has no handler for), the child goes too:
+    // a codex that hangs (or is stopped) would not see its stdin close and would outlive us.
+    const unregister = onProcessExit(() => {
+      const pid = lineProcess.pid;
+      if (pid !== undefined && lineProcess.exitInfo === undefined) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+    });
+    void lineProcess.exited.then(unregister, unregister);
     const report = (info: TransportCloseInfo): void => {
       if (this.closeInfo) return;
       this.closeInfo = { ...info, stderrTail: lineProcess.stderrTail() };
