@@ -1,4 +1,4 @@
-import { percentile } from '@codexus/core';
+import { percentile } from '@codexus/core/internal';
 
 /** Median (nearest rank) of a sample, in the sample's unit. */
 export function median(values: readonly number[]): number {

@@ -8,6 +8,7 @@ export type {
   RunOutcome,
   RunPhase,
   RunRecord,
+  RunRetry,
   ScheduleInfo,
   ScheduleSpec,
   ScheduleState,

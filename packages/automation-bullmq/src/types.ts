@@ -59,7 +59,9 @@ export type StoredSpec = Omit<ScheduleSpec, 'startAt'> & { startAt?: number };
  * of the schedule was in flight, the tick was folded into the next run; `recovered`: the worker
  * running it was lost after the turn finished, the result was read back from the thread; `rerun`:
  * the worker was lost mid-turn, the turn was run again (see `recovery`); `abandoned`: lost again
- * after its one re-run (or the schedule was gone); `failed`: the turn failed (the schedule stops).
+ * after its one re-run, the schedule was gone, or codex stayed unavailable through every retry
+ * (see `retries`; the schedule goes on); `failed`: the turn failed (a terminal error: the schedule
+ * stops).
  */
 export type RunOutcome = 'ran' | 'collapsed' | 'recovered' | 'rerun' | 'abandoned' | 'failed';
 
@@ -74,6 +76,13 @@ export interface RunAttempt {
   startedAt: number;
   /** `finished`, or `lost` (the worker went away before it recorded the end). */
   end?: 'finished' | 'lost';
+}
+
+/** One transient failure of a tick, retried (see `RunRecord.retries`). */
+export interface RunRetry {
+  at: number;
+  worker: string;
+  error: RunError;
 }
 
 export interface RunError {
@@ -104,6 +113,11 @@ export interface RunRecord {
   error?: RunError;
   /** A new thread replaced the schedule's thread (it could not be resumed here), and why. */
   threadChange?: { from: string; to: string; reason: string };
+  /**
+   * Transient failures of this tick (codex died, the connection closed, the pool had no endpoint
+   * up or no room), each retried with backoff: when, on which worker, and the error.
+   */
+  retries?: RunRetry[];
   /** How a lost run was reconciled. */
   recovery?: { reason: string; action: 'recordedFromThread' | 'rerun' | 'abandoned' };
   /** For `collapsed`: the run that was in flight. */
@@ -121,4 +135,10 @@ export type DurableEvent =
       turnId: string;
     }
   | { type: 'runFinished'; scheduleId: string; runId: string; run: RunRecord }
-  | { type: 'scheduleStopped'; scheduleId: string; state: ScheduleState; error?: RunError };
+  | { type: 'scheduleStopped'; scheduleId: string; state: ScheduleState; error?: RunError }
+  /** A worker stopped taking ticks: its codex is unavailable (`reason`); it resumes once healthy. */
+  | { type: 'workerPaused'; worker: string; reason: string }
+  /** A paused worker's codex is healthy again (reconnected, or a new one from `clientFactory`). */
+  | { type: 'workerResumed'; worker: string }
+  /** A worker gave up: its `client` is closed for good and it has no `clientFactory`. */
+  | { type: 'workerClosed'; worker: string; error: RunError };

@@ -4,6 +4,7 @@ import { connectionOptions, openRedis, queueName } from './internal/connection.j
 import { Ledger } from './internal/ledger.js';
 import type { WorkerClient } from './internal/run-turn.js';
 import { SessionCache } from './internal/session-cache.js';
+import { ClientSupervisor } from './internal/supervisor.js';
 import { processTick, type TickData } from './internal/tick.js';
 import type { RedisConnection } from './types.js';
 
@@ -15,7 +16,10 @@ export interface StartWorkerOptions {
   name?: string;
   /** The codex this worker drives (a `Client` or a `ClientPool`); stays the caller's. */
   client?: WorkerClient;
-  /** Or: makes the worker's codex; the worker closes it on `close()`. */
+  /**
+   * Or: makes the worker's codex; the worker closes it on `close()`, and calls it again for a new
+   * one when the current one closed for good (codex died past its restart policy).
+   */
   clientFactory?: () => Promise<WorkerClient>;
   /** Ticks this worker runs at once (on different schedules). Default 1. */
   concurrency?: number;
@@ -35,7 +39,16 @@ export interface StartWorkerOptions {
    * session kept open here makes other workers sharing the home start new threads.
    */
   keepSessions?: boolean;
-  /** Reports connection and processing errors (they are retried, not fatal). */
+  /**
+   * How long reconciling a lost run waits for its turn when the thread shows it still running (in
+   * progress in this codex, or held by another codex: a stalled, not dead, worker), in ms, before
+   * it re-runs it. Default 2 × `lockDurationMs`.
+   */
+  reconcileWaitMs?: number;
+  /**
+   * Reports connection and processing errors (they are retried, not fatal), and the worker pausing
+   * while its codex is down (`CONNECTION_CLOSED`).
+   */
   onError?: (error: Error) => void;
   /** Aborting it is `close()`. */
   signal?: AbortSignal;
@@ -44,6 +57,10 @@ export interface StartWorkerOptions {
 /** A running worker. `close()` lets the tick in flight finish and record, then disconnects. */
 export interface DurableWorker extends AsyncDisposable {
   readonly id: string;
+  /** True while the worker takes no ticks because its codex is down (until it is healthy again). */
+  readonly paused: boolean;
+  /** True once closed: by `close()`, or by itself when its `client` closed for good (no `clientFactory`). */
+  readonly closed: boolean;
   close(): Promise<void>;
 }
 
@@ -61,6 +78,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<DurableW
     throw validationError('client', 'give exactly one of client and clientFactory');
   }
   const lockDuration = options.lockDurationMs ?? 30_000;
+  if (
+    options.reconcileWaitMs !== undefined &&
+    (!Number.isSafeInteger(options.reconcileWaitMs) || options.reconcileWaitMs < 0)
+  ) {
+    throw validationError(
+      'reconcileWaitMs',
+      `reconcileWaitMs must be an integer >= 0, got ${String(options.reconcileWaitMs)}`,
+    );
+  }
   if (!Number.isSafeInteger(lockDuration) || lockDuration < 100) {
     throw validationError(
       'lockDurationMs',
@@ -76,14 +102,29 @@ export async function startWorker(options: StartWorkerOptions): Promise<DurableW
   const queue = new Queue(queueName(name), { connection: connectionOptions(options.connection) });
   queue.on('error', onError);
   const sessions = new SessionCache();
+  const supervisor = new ClientSupervisor({
+    client,
+    clientFactory: options.clientFactory,
+    worker: id,
+    publish: (event) => ledger.publish(event),
+    onError,
+    giveUp: (error) => {
+      onError(error);
+      void ledger
+        .publish({ type: 'workerClosed', worker: id, error: { code: error.code, message: error.message } })
+        .finally(() => close())
+        .catch(onError);
+    },
+  });
   const ctx = {
     ledger,
     queue,
-    client,
+    supervisor,
     worker: id,
     leaseMs: lockDuration * 4,
     sessions,
     keepSessions: options.keepSessions === true,
+    reconcileWaitMs: options.reconcileWaitMs ?? lockDuration * 2,
   };
   const worker = new Worker<TickData>(queueName(name), (job) => processTick(job, ctx), {
     connection: connectionOptions(options.connection),
@@ -96,17 +137,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<DurableW
   });
   worker.on('error', onError);
   worker.on('failed', (_job, error) => onError(error));
+  supervisor.attach(worker);
   void worker.run().catch(onError);
   await worker.waitUntilReady();
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       options.signal?.removeEventListener('abort', onAbort);
+      supervisor.stop();
       await worker.close();
       await sessions.closeAll();
       await queue.close();
       redis.disconnect();
-      if (options.clientFactory) await client.close();
+      if (options.clientFactory) await supervisor.client.close();
     })();
     return closing;
   };
@@ -115,5 +158,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<DurableW
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
-  return { id, close, [Symbol.asyncDispose]: close };
+  return {
+    id,
+    get paused() {
+      return supervisor.paused;
+    },
+    get closed() {
+      return closing !== undefined;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }

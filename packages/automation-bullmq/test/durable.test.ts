@@ -257,6 +257,81 @@ describe.skipIf(!redisAvailable())('durable automation against the real codex an
     expect(outputSchema(requests[0]!)).toMatchObject({ properties: { open: { type: 'number' } } });
   });
 
+  it('listSchedules shows the next run and the last result; removeSchedule: unknown id, and purge', async () => {
+    await using t = await setup();
+    h.model.enqueue(message('listed'));
+    await t.durable.defineSchedule({
+      id: 'listed',
+      every: 60_000,
+      prompt: 'p',
+      session: { cwd: h.workspace.path },
+    });
+    const info = await until(
+      async () => (await t.durable.listSchedules()).find((s) => s.id === 'listed' && s.lastRun !== undefined),
+      15_000,
+      'the first run listed',
+    );
+    expect(info.lastRun).toMatchObject({ outcome: 'ran', text: 'listed', phase: 'finished' });
+    expect(info.runs).toBe(1);
+    expect(info.nextRunAt).toBeInstanceOf(Date);
+    const next = info.nextRunAt!.getTime();
+    expect(next).toBeGreaterThan(info.lastRun!.tickAt);
+    expect(next).toBeLessThanOrEqual(info.lastRun!.tickAt + 60_000);
+    expect(await t.durable.removeSchedule('no-such-schedule')).toBe(false);
+    expect(await t.durable.removeSchedule('listed')).toBe(true);
+    const removed = await t.durable.getSchedule('listed');
+    expect(removed).toMatchObject({ state: 'removed', runs: 1 });
+    expect(removed?.nextRunAt).toBeUndefined();
+    expect(await t.durable.getRuns('listed')).toHaveLength(1); // kept without purge
+    expect(await t.durable.removeSchedule('listed', { purge: true })).toBe(true);
+    expect(await t.durable.getRuns('listed')).toEqual([]);
+    expect(await t.durable.getSchedule('listed')).toBeUndefined();
+    expect(await t.durable.listSchedules()).toEqual([]);
+    expect(await t.durable.removeSchedule('listed')).toBe(false);
+  });
+
+  it('ticks missed while every worker is down collapse into one run when a worker is back', async () => {
+    const name = uniqueName('down');
+    await using durable = new DurableAutomation({ connection: redis.connection, name });
+    const first = await startWorker({
+      connection: redis.connection,
+      name,
+      client: h.client,
+      lockDurationMs: 2_000,
+    });
+    h.model.enqueue(message('before'), message('after the outage'), message('spare'));
+    await durable.defineSchedule({ id: 'gap', every: 300, prompt: 'p', session: { cwd: h.workspace.path } });
+    await until(async () => ((await durable.getSchedule('gap'))?.runs ?? 0) >= 1, 15_000, 'the first run');
+    await first.close();
+    const downAt = Date.now();
+    const runsDown = await durable.getRuns('gap', { limit: 100 });
+    await new Promise((r) => setTimeout(r, 2_000)); // about six periods with no worker
+    const backAt = Date.now();
+    await using _second = await startWorker({
+      connection: redis.connection,
+      name,
+      client: h.client,
+      lockDurationMs: 2_000,
+    });
+    const afterOutage = await until(
+      async () => (await durable.getRuns('gap', { limit: 100 })).find((r) => r.text === 'after the outage'),
+      15_000,
+      'the run after the outage',
+    );
+    await durable.removeSchedule('gap');
+    const runs = await durable.getRuns('gap', { limit: 100 });
+    // Exactly one tick fell due while no worker was up, recorded as one run that took it after the restart.
+    const dueWhileDown = runs.filter(
+      (r) => !runsDown.some((d) => d.id === r.id) && r.tickAt >= downAt && r.tickAt < backAt,
+    );
+    expect(
+      dueWhileDown.map((r) => r.id),
+      JSON.stringify(runs),
+    ).toEqual([afterOutage.id]);
+    expect(afterOutage.outcome).toBe('ran');
+    expect(afterOutage.createdAt).toBeGreaterThanOrEqual(backAt);
+  });
+
   it('bad specs and options fail with VALIDATION_FAILED naming the field; nothing is stored', async () => {
     await using t = await setup();
     const cwd = h.workspace.path;

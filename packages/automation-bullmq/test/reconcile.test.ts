@@ -1,5 +1,12 @@
+import { compareVersions } from '@codexus/core';
 import { Client } from '@codexus/runtime';
-import { message, type ScriptedHarness, startScriptedHarness } from '@codexus/testkit';
+import {
+  codexBinVersion,
+  delayed,
+  message,
+  type ScriptedHarness,
+  startScriptedHarness,
+} from '@codexus/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +56,7 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
       name,
       client: h.client,
       lockDurationMs: 2_000,
+      reconcileWaitMs: 15_000,
     });
     const queue = new Queue(`codexus-${name}`, { connection: { ...redis.connection } });
     const ledger = new Ledger(raw, name);
@@ -62,7 +70,7 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
           const done = await ledger.getRun(run.id);
           return done?.phase === 'finished' ? done : undefined;
         },
-        15_000,
+        30_000,
         `run ${run.id} reconciled`,
       );
     };
@@ -147,5 +155,83 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
     expect(run).toMatchObject({ outcome: 'abandoned', recovery: { action: 'abandoned' } });
     expect(run.recovery?.reason).toContain('already re-run once');
     expect(h.model.requests.length).toBe(before);
+  });
+
+  it('lost between turn/start and the turn id: the turn started after the intent is recorded, not re-run', async () => {
+    await using t = await setup();
+    const prior = await completedTurn('before the intent');
+    const intentAt = Date.now();
+    await new Promise((r) => setTimeout(r, 20));
+    const turn = await completedTurn('after the intent');
+    expect(turn.threadId).not.toBe(prior.threadId);
+    const before = h.model.requests.length;
+    const run: RunRecord = {
+      id: `intent-${turn.turnId}`,
+      scheduleId: 's',
+      phase: 'intent',
+      tickAt: intentAt,
+      createdAt: intentAt,
+      threadId: turn.threadId,
+      attempts: [{ worker: 'dead-worker', threadId: turn.threadId, startedAt: intentAt }],
+    };
+    const done = await t.handOver(run);
+    expect(done, JSON.stringify(done)).toMatchObject({
+      outcome: 'recovered',
+      text: 'after the intent',
+      turnId: turn.turnId,
+      recovery: { action: 'recordedFromThread' },
+    });
+    expect(done.recovery?.reason).toContain('before it recorded the turn id');
+    expect(done.attempts).toEqual([expect.objectContaining({ end: 'lost', turnId: turn.turnId })]);
+    expect(h.model.requests.length).toBe(before); // no second turn
+  });
+
+  it('an intent with no turn after it in the thread: run once (nothing had started)', async () => {
+    await using t = await setup();
+    const prior = await completedTurn('older turn');
+    const intentAt = Date.now() + 5;
+    await new Promise((r) => setTimeout(r, 20));
+    h.model.enqueue(message('the run'));
+    const done = await t.handOver({
+      id: `intent-none-${prior.turnId}`,
+      scheduleId: 's',
+      phase: 'intent',
+      tickAt: intentAt,
+      createdAt: intentAt,
+      threadId: prior.threadId,
+      attempts: [{ worker: 'dead-worker', threadId: prior.threadId, startedAt: intentAt }],
+    });
+    expect(done, JSON.stringify(done)).toMatchObject({ outcome: 'rerun', text: 'the run' });
+    expect(done.recovery?.reason).toContain('no turn in the thread after its intent');
+  });
+
+  it('a stalled, not dead, worker: its turn still runs in its codex; reconcile waits and records it, no second turn', async () => {
+    await using t = await setup();
+    // The stalled worker's codex: another process on the same CODEX_HOME, its turn in flight.
+    const stalled = await Client.connect({ codexHome: h.home.path, env: h.home.env });
+    try {
+      const session = await stalled.startSession({ cwd: h.workspace.path });
+      h.model.enqueue(delayed(2_000, message('finished late')));
+      const before = h.model.requests.length + 1; // the stalled turn's request
+      const stream = session.askStream('work');
+      const turnId = await stream.turnIdReady;
+      const reconciled = t.handOver(lostRun(session.threadId, turnId, 1));
+      const result = await stream.result;
+      await session.close(); // the stalled worker records nothing (its job was taken over) and lets go
+      // codex before 0.165 keeps a thread held until the process that opened it exits.
+      const releasesOnClose = compareVersions(codexBinVersion(), '0.165.0') >= 0;
+      if (!releasesOnClose) await stalled.close();
+      const run = await reconciled;
+      expect(run, JSON.stringify(run)).toMatchObject({
+        outcome: 'recovered',
+        text: result.text,
+        turnId,
+        recovery: { action: 'recordedFromThread' },
+      });
+      expect(run.recovery?.reason).toContain('stalled');
+      expect(h.model.requests.length).toBe(before); // the one request of the stalled turn
+    } finally {
+      await stalled.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { silentLogger, within } from '@codexus/core';
+import { silentLogger } from '@codexus/core';
+import { within } from '@codexus/core/internal';
 import type { AskOptions, Client, Session } from '@codexus/runtime';
 import type { Command } from 'commander';
 import { type AskDecision, cliApprovalHandler, DECISION_KEYS } from './approvals.js';

@@ -1,6 +1,5 @@
 import type { JSONRPCID } from 'json-rpc-2.0';
 import { backoffDelay, DEFAULT_OVERLOAD_RETRY, type RetryPolicy } from './backoff.js';
-import { type Disposable, toDisposable } from './disposable.js';
 import { Emitter } from './emitter.js';
 import { CodexRpcError, CodexusError } from './errors.js';
 import { classifyInbound, type InboundMessage } from './inbound-message.js';
@@ -15,6 +14,7 @@ import {
   type ServerRequestHandler,
   ServerRequests,
 } from './server-requests.js';
+import { type Subscription, toSubscription } from './subscription.js';
 import { delay, within } from './timing.js';
 import type { Transport, TransportCloseInfo } from './transport.js';
 
@@ -121,9 +121,9 @@ export class Connection implements AsyncDisposable {
   }
 
   /** Subscribe to state changes. */
-  onStateChange(fn: (state: ConnectionState) => void): Disposable {
+  onStateChange(fn: (state: ConnectionState) => void): Subscription {
     this.stateListeners.add(fn);
-    return toDisposable(() => this.stateListeners.delete(fn));
+    return toSubscription(() => this.stateListeners.delete(fn));
   }
 
   /**
@@ -174,7 +174,7 @@ export class Connection implements AsyncDisposable {
   }
 
   /** Listen to one notification method, or every notification with `'*'`. Returns a disposable. */
-  on(method: string, listener: NotificationListener): Disposable {
+  on(method: string, listener: NotificationListener): Subscription {
     return this.notifications.on(method, listener);
   }
 
@@ -182,7 +182,7 @@ export class Connection implements AsyncDisposable {
    * Routes every server request to `handler` (one at a time; a new handler replaces the old). Requests
    * that arrived while no handler was set are delivered to it first. Dispose to go back to queueing.
    */
-  setServerRequestHandler(handler: ServerRequestHandler): Disposable {
+  setServerRequestHandler(handler: ServerRequestHandler): Subscription {
     return this.serverRequestRouter.setHandler(handler);
   }
 
@@ -190,7 +190,7 @@ export class Connection implements AsyncDisposable {
    * Told once each server request's answer was written, whichever path answered it (the request
    * object, `respond(id)`, a handler): the one place projections, hooks and metrics learn of answers.
    */
-  onServerRequestAnswered(listener: ServerRequestAnsweredListener): Disposable {
+  onServerRequestAnswered(listener: ServerRequestAnsweredListener): Subscription {
     return this.serverRequestRouter.onAnswered(listener);
   }
 

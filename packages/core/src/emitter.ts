@@ -1,5 +1,5 @@
-import { type Disposable, toDisposable } from './disposable.js';
 import { type Logger, silentLogger } from './logger.js';
+import { type Subscription, toSubscription } from './subscription.js';
 
 /**
  * Keyed fan-out: any number of listeners per key, plus `'*'` for every key. Each subscription returns
@@ -10,7 +10,7 @@ export class Emitter<T> {
 
   constructor(private readonly logger: Logger = silentLogger) {}
 
-  on(key: string, listener: (value: T) => void): Disposable {
+  on(key: string, listener: (value: T) => void): Subscription {
     let set = this.listeners.get(key);
     if (!set) {
       set = new Set();
@@ -18,7 +18,7 @@ export class Emitter<T> {
     }
     set.add(listener);
     const owned = set;
-    return toDisposable(() => {
+    return toSubscription(() => {
       owned.delete(listener);
       if (owned.size === 0 && this.listeners.get(key) === owned) this.listeners.delete(key);
     });

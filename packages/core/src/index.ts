@@ -1,4 +1,3 @@
-export { AsyncQueue } from './async-queue.js';
 export { backoffDelay, DEFAULT_OVERLOAD_RETRY, type RetryPolicy } from './backoff.js';
 export { type ConfigOverrides, type ConfigValue, configOverrideArgs, tomlValue } from './config-overrides.js';
 export {
@@ -25,8 +24,6 @@ export {
   type ServerRequestAnsweredListener,
   type ServerRequestHandler,
 } from './connection.js';
-export { type Disposable, toDisposable } from './disposable.js';
-export { Emitter } from './emitter.js';
 export {
   type BrandedErrorClass,
   CODEXUS_ERROR_CODES,
@@ -65,11 +62,10 @@ export {
 } from './line-decoder.js';
 export { consoleLogger, type Logger, silentLogger, type WireTrace, type WireTraceEntry } from './logger.js';
 export { type MemoryServerEnd, MemoryTransport } from './memory-transport.js';
-export { type ConnectionMetricsSnapshot, percentile } from './metrics.js';
+export type { ConnectionMetricsSnapshot } from './metrics.js';
 export {
   DEFAULT_JWT_TTL_MS,
   MIN_JWT_SECRET_BYTES,
-  mintJwt,
   type ParsedRemote,
   parseRemote,
   type RemoteAuthMode,
@@ -77,7 +73,7 @@ export {
   type RemoteOptions,
   remoteHeaders,
 } from './remote-config.js';
-export { type CallScope, callScope, type RequestOptions } from './request-options.js';
+export type { RequestOptions } from './request-options.js';
 export {
   CODEX_BIN_ENV,
   type ResolveCodexBinOptions,
@@ -85,7 +81,7 @@ export {
   resolveCodexBin,
 } from './resolve-codex-bin.js';
 export { StdioTransport, type StdioTransportOptions } from './stdio-transport.js';
-export { delay, within } from './timing.js';
+export { type Subscription, toSubscription } from './subscription.js';
 export type { Transport, TransportCloseInfo, TransportSink } from './transport.js';
 export {
   type Compatibility,

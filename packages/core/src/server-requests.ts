@@ -1,8 +1,8 @@
 import { AsyncQueue } from './async-queue.js';
 import type { RequestId } from './connection.js';
-import { type Disposable, toDisposable } from './disposable.js';
 import { CodexusError } from './errors.js';
 import type { Logger } from './logger.js';
+import { type Subscription, toSubscription } from './subscription.js';
 
 /** A request from the server. Answer it exactly once with `respond` or `respondError`. */
 export interface ServerRequest {
@@ -78,9 +78,9 @@ export class ServerRequests {
   }
 
   /** Listens to every answer written, whether through the request object or by id. */
-  onAnswered(listener: ServerRequestAnsweredListener): Disposable {
+  onAnswered(listener: ServerRequestAnsweredListener): Subscription {
     this.answeredListeners.add(listener);
-    return toDisposable(() => this.answeredListeners.delete(listener));
+    return toSubscription(() => this.answeredListeners.delete(listener));
   }
 
   private reportAnswered(request: ServerRequest): void {
@@ -94,10 +94,10 @@ export class ServerRequests {
     }
   }
 
-  setHandler(handler: ServerRequestHandler): Disposable {
+  setHandler(handler: ServerRequestHandler): Subscription {
     this.handler = handler;
     for (const queued of this.queue.take(() => true)) this.dispatch(queued);
-    return toDisposable(() => {
+    return toSubscription(() => {
       if (this.handler === handler) this.handler = undefined;
     });
   }

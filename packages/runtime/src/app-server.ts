@@ -1,4 +1,10 @@
-import type { Disposable, RequestId, RequestOptions, ServerNotification, ServerRequest } from '@codexus/core';
+import type {
+  RequestId,
+  RequestOptions,
+  ServerNotification,
+  ServerRequest,
+  Subscription,
+} from '@codexus/core';
 import {
   assertMethodSupported,
   type ClientFacade,
@@ -105,7 +111,7 @@ export class AppServer implements AsyncDisposable {
   on<M extends ServerNotificationMethod>(
     method: M,
     listener: (params: ServerNotificationMap[M]['params'], notification: ServerNotification) => void,
-  ): Disposable {
+  ): Subscription {
     // The one cast: a notification of `method` carries `method`'s params.
     return this.runtime.onUnchecked(method, (n) => listener((n as NotificationOf<M>).params, n));
   }

@@ -2,13 +2,13 @@ import {
   backoffDelay,
   CodexRpcError,
   CodexusError,
-  delay,
   type Logger,
   parseRemote,
   type RemoteOptions,
   type RequestOptions,
   silentLogger,
 } from '@codexus/core';
+import { delay } from '@codexus/core/internal';
 import { Client, type ClientConfig } from './client.js';
 import { Endpoint, type EndpointReport, pickEndpoint } from './pool-endpoint.js';
 import type { RestartPolicy } from './restart-policy.js';

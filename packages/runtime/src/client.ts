@@ -1,4 +1,5 @@
-import { CodexusError, percentile, type RequestOptions, type ServerInfo } from '@codexus/core';
+import { CodexusError, type RequestOptions, type ServerInfo } from '@codexus/core';
+import { percentile } from '@codexus/core/internal';
 import type { Hook } from '@codexus/plugin';
 import type {
   ThreadListParams,

@@ -3,7 +3,6 @@ export {
   CodexRpcError,
   CodexusError,
   type CodexusErrorCode,
-  type Disposable,
   type LaunchAppServerOptions,
   LaunchedAppServer,
   type Logger,
@@ -14,6 +13,7 @@ export {
   type ServerNotification,
   type ServerRequest,
   type StdioTransport,
+  type Subscription,
 } from '@codexus/core';
 export { AppServer, type AppServerConfig, type AppServerOptions } from './app-server.js';
 export {
@@ -43,7 +43,6 @@ export {
 } from './client-pool.js';
 export { DEFAULT_APPROVAL_TIMEOUT_MS, SAFE_DEFAULTS } from './defaults.js';
 export {
-  applyHookPatch,
   DEFAULT_HOOK_TIMEOUT_MS,
   HookBlockedError,
   type HookContextInit,
@@ -52,23 +51,8 @@ export {
   type HookFailurePolicy,
   type HookMetrics,
   type HookPatchTarget,
-  HookReportCollector,
   type HookRunCallOptions,
-  isToolItem,
   type PreHookOutcome,
-  type ReviewApprovalOptions,
-  reviewApproval,
-  runHookResult,
-  runPostSessionStart,
-  runPostToolUse,
-  runPostTurn,
-  runPreSessionStart,
-  runPreTurn,
-  type SessionHookScope,
-  type TurnHookScope,
-  throwIfBlocked,
-  toolInfoFromApproval,
-  toolInfoFromItem,
 } from './hooks/index.js';
 export type { PlanStep, TokenUsage, TokenUsageBreakdown, TurnError, TurnItem } from './internal/wire.js';
 export { type InputItem, type Prompt, promptText, toTurnInput } from './prompt-input.js';
@@ -120,7 +104,6 @@ export {
   prepareOutput,
 } from './structured-output.js';
 export * from './tools/index.js';
-export { TurnAssembler } from './turn-assembler.js';
 export { TurnStream, type TurnStreamInit } from './turn-stream.js';
 export type {
   EventOf,

@@ -1,5 +1,4 @@
 import {
-  AsyncQueue,
   type ClientInfo,
   type CodexProcessOptions,
   CodexusError,
@@ -8,9 +7,6 @@ import {
   type Connection,
   type ConnectionMetricsSnapshot,
   connect,
-  type Disposable,
-  delay,
-  Emitter,
   type Logger,
   type RequestId,
   type RequestOptions,
@@ -18,12 +14,14 @@ import {
   type ServerInfo,
   type ServerNotification,
   type ServerRequest,
+  type Subscription,
   silentLogger,
   type TransportCloseInfo,
   type TransportFactory,
-  toDisposable,
+  toSubscription,
   type WireTrace,
 } from '@codexus/core';
+import { AsyncQueue, delay, Emitter } from '@codexus/core/internal';
 import {
   type ClientNotificationMap,
   type ClientNotificationMethod,
@@ -173,15 +171,15 @@ export class Runtime implements AsyncDisposable {
    * Every server request as it arrives (before anything answers it), or, with a method, the
    * requests of that method, their params typed by the generated map.
    */
-  onServerRequest(listener: (request: ServerRequest) => void): Disposable;
+  onServerRequest(listener: (request: ServerRequest) => void): Subscription;
   onServerRequest<M extends ServerRequestMethod>(
     method: M,
     listener: (request: ServerRequestOf<M>) => void,
-  ): Disposable;
+  ): Subscription;
   onServerRequest(
     methodOrListener: string | ((request: ServerRequest) => void),
     listener?: (request: ServerRequest) => void,
-  ): Disposable {
+  ): Subscription {
     if (typeof methodOrListener === 'function') return this.serverRequestEvents.on('*', methodOrListener);
     const method = methodOrListener;
     return this.serverRequestEvents.on('*', (request) => {
@@ -190,7 +188,7 @@ export class Runtime implements AsyncDisposable {
   }
 
   /** A server request was answered by this client (by the request object or by id: the connection reports it). */
-  onServerRequestAnswered(listener: (id: RequestId, atMs: number) => void): Disposable {
+  onServerRequestAnswered(listener: (id: RequestId, atMs: number) => void): Subscription {
     return this.answeredEvents.on('*', ({ id, atMs }) => listener(id, atMs));
   }
 
@@ -251,12 +249,12 @@ export class Runtime implements AsyncDisposable {
    * notification with `'*'` (untyped: a newer codex sends methods this build does not know).
    * Survives restarts.
    */
-  on<M extends ServerNotificationMethod | '*'>(method: M, listener: NotificationListener<M>): Disposable {
+  on<M extends ServerNotificationMethod | '*'>(method: M, listener: NotificationListener<M>): Subscription {
     return this.onUnchecked(method, listener as (notification: ServerNotification) => void);
   }
 
   /** Listen to a notification method by any name (one this build's protocol does not know). */
-  onUnchecked(method: string, listener: (notification: ServerNotification) => void): Disposable {
+  onUnchecked(method: string, listener: (notification: ServerNotification) => void): Subscription {
     return this.notifications.on(method, listener);
   }
 
@@ -305,7 +303,7 @@ export class Runtime implements AsyncDisposable {
         const lifecycle = this.onStateChange((state) => {
           if (state === 'closed') finish();
         });
-        return toDisposable(() => {
+        return toSubscription(() => {
           signal?.removeEventListener('abort', onAbort);
           lifecycle.dispose();
         });
@@ -314,12 +312,12 @@ export class Runtime implements AsyncDisposable {
   }
 
   /** Lifecycle changes (`restarting`, `ready`, `closed`). */
-  onStateChange(listener: (state: RuntimeState) => void): Disposable {
+  onStateChange(listener: (state: RuntimeState) => void): Subscription {
     return this.lifecycleEvents.on('*', listener);
   }
 
   /** Called after a successful restart (and re-handshake), e.g. to resume sessions. */
-  onRestart(listener: (server: ServerInfo) => void | Promise<void>): Disposable {
+  onRestart(listener: (server: ServerInfo) => void | Promise<void>): Subscription {
     this.restartListeners.add(listener);
     return {
       dispose: () => this.restartListeners.delete(listener),

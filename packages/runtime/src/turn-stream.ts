@@ -1,4 +1,5 @@
-import { CodexRpcError, type CodexusError, delay, type ServerNotification } from '@codexus/core';
+import { CodexRpcError, type CodexusError, type ServerNotification } from '@codexus/core';
+import { delay } from '@codexus/core/internal';
 import type { HookReport } from '@codexus/plugin';
 import type { TurnStartParams } from '@codexus/protocol';
 import type { ApprovalRequest } from './approval-request.js';

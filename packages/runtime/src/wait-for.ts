@@ -1,11 +1,10 @@
 import {
-  type CallScope,
   CodexusError,
-  callScope,
-  type Disposable,
   type ServerNotification,
+  type Subscription,
   type TransportCloseInfo,
 } from '@codexus/core';
+import { type CallScope, callScope } from '@codexus/core/internal';
 
 /** Bounds of a `waitFor`, as for a request: `timeoutMs` (default 120 000; `0` or `Infinity` disables) and a signal. */
 export interface WaitForOptions {
@@ -15,7 +14,7 @@ export interface WaitForOptions {
 
 /** What `waitFor` listens on: a runtime's notifications and its final close. */
 export interface NotificationSource {
-  on(method: string, listener: (notification: ServerNotification) => void): Disposable;
+  on(method: string, listener: (notification: ServerNotification) => void): Subscription;
   readonly closed: Promise<TransportCloseInfo>;
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@codexus/runtime';
@@ -17,11 +18,25 @@ Usage: codexus-web [options]
   --allow-host <name>   another Host name to answer to (repeatable; needed with a non-loopback --host)
   --sandbox <mode>      read-only (default) or workspace-write
   --codex-bin <path>    the codex binary (default: resolved like @codexus/core does)
+  --codex-home <dir>    CODEX_HOME for codex (an existing directory; default: $CODEX_HOME, else ~/.codex)
   --allow-untested-codex  accept a codex older than the supported range (see docs/compatibility.md)
   -h, --help
 
 The bearer token comes from CODEXUS_WEB_TOKEN (at least 16 characters); without it, one is generated.
-The page URL printed below carries the token in its #fragment (never sent to the server).`;
+The page URL printed below carries the token in its #fragment (never sent to the server).
+A refused option value exits with code 2.`;
+
+/** An option value refused before anything starts: exit code 2. */
+class UsageError extends Error {}
+
+/** `--codex-home`: resolved against the current directory; it must be an existing directory. */
+async function codexHomeDir(value: string): Promise<string> {
+  if (value === '') throw new UsageError('--codex-home needs a directory');
+  const path = resolve(value);
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`--codex-home ${path} is not an existing directory`);
+  return path;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -34,6 +49,7 @@ async function main(): Promise<void> {
       'allow-host': { type: 'string', multiple: true },
       sandbox: { type: 'string' },
       'codex-bin': { type: 'string' },
+      'codex-home': { type: 'string' },
       'allow-untested-codex': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -45,15 +61,17 @@ async function main(): Promise<void> {
   const cwd = resolve(values.cwd ?? '.');
   const sandbox = values.sandbox ?? 'read-only';
   if (sandbox !== 'read-only' && sandbox !== 'workspace-write') {
-    throw new Error('--sandbox must be read-only or workspace-write');
+    throw new UsageError('--sandbox must be read-only or workspace-write');
   }
   const port = Number(values.port ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('--port must be 0-65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port must be 0-65535');
   const hostname = values.host ?? '127.0.0.1';
   const envToken = process.env.CODEXUS_WEB_TOKEN;
+  const codexHome = values['codex-home'] === undefined ? undefined : await codexHomeDir(values['codex-home']);
 
   const client = await Client.connect({
     ...(values['codex-bin'] ? { codexBin: values['codex-bin'] } : {}),
+    ...(codexHome ? { codexHome } : {}),
     ...(values['allow-untested-codex'] ? { allowUntestedVersion: true } : {}),
   });
   const adapter = WebAdapter.create(client, {
@@ -101,5 +119,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`codexus-web: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

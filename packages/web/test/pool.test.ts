@@ -11,7 +11,8 @@ import {
   type Workspace,
 } from '@codexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebAdapter, type WebEvent } from '../src/index.js';
+import { WebAdapter } from '../src/index.js';
+import { oneTurn } from './web-harness.js';
 
 describe('WebAdapter over a ClientPool (a remote app-server), against the real codex', () => {
   let model: ScriptedModel;
@@ -40,17 +41,8 @@ describe('WebAdapter over a ClientPool (a remote app-server), against the real c
     const adapter = WebAdapter.create(pool, { roots: [workspace.path] });
     try {
       model.enqueue(message('answered by the pool'));
-      const { sessionId } = await adapter.createSession('alpha', {});
-      const events = adapter.subscribeSessionEvents('alpha', sessionId);
-      await adapter.createTurn('alpha', sessionId, { prompt: 'hello' });
-      const seen: WebEvent[] = [];
-      const deadline = setTimeout(() => void events.return?.(), 15_000);
-      for await (const event of events) {
-        seen.push(event);
-        if (event.type === 'turnCompleted') break;
-      }
-      clearTimeout(deadline);
-      expect(seen.at(-1)?.type).toBe('turnCompleted');
+      const { sessionId, events } = await oneTurn(adapter, 'hello');
+      expect(events.at(-1)?.type).toBe('turnCompleted');
       const state = adapter.state('alpha', sessionId);
       expect(state.threadId).toEqual(expect.any(String));
       // The projection of the endpoint that holds the thread saw it from its start.

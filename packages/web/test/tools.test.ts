@@ -10,6 +10,7 @@ import {
 } from '@codexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebAdapter, type WebEvent } from '../src/index.js';
+import { oneTurn } from './web-harness.js';
 
 /** `{ city: string }` as a Standard Schema plus its JSON Schema (web has no valibot). */
 const City = {
@@ -44,17 +45,7 @@ async function weatherTurn(
   callId: string,
 ): Promise<WebEvent[]> {
   h.model.enqueue(step(functionCall('get_weather', { city }, { callId })), message('done'));
-  const { sessionId } = await adapter.createSession('alpha', { profile: 'tooled' });
-  const events = adapter.subscribeSessionEvents('alpha', sessionId);
-  await adapter.createTurn('alpha', sessionId, { prompt: 'weather?' });
-  const seen: WebEvent[] = [];
-  const deadline = setTimeout(() => void events.return?.(), 15_000);
-  for await (const event of events) {
-    seen.push(event);
-    if (event.type === 'turnCompleted') break;
-  }
-  clearTimeout(deadline);
-  return seen;
+  return (await oneTurn(adapter, 'weather?', { profile: 'tooled' })).events;
 }
 
 describe('tools in a web profile (WebAdapter.create), against the real codex', () => {

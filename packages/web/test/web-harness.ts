@@ -170,3 +170,29 @@ export class SseReader {
     this.controller.abort();
   }
 }
+
+/**
+ * Creates a session (`profile` optional), runs one turn of `prompt` and returns its events up to
+ * `turnCompleted`. Bounded: after `timeoutMs` the subscription ends and the events so far return.
+ */
+export async function oneTurn(
+  adapter: WebAdapter,
+  prompt: string,
+  options: { profile?: string; tenant?: string; timeoutMs?: number } = {},
+): Promise<{ sessionId: string; events: WebEvent[] }> {
+  const tenant = options.tenant ?? 'alpha';
+  const { sessionId } = await adapter.createSession(
+    tenant,
+    options.profile === undefined ? {} : { profile: options.profile },
+  );
+  const subscription = adapter.subscribeSessionEvents(tenant, sessionId);
+  await adapter.createTurn(tenant, sessionId, { prompt });
+  const events: WebEvent[] = [];
+  const deadline = setTimeout(() => void subscription.return?.(), options.timeoutMs ?? 15_000);
+  for await (const event of subscription) {
+    events.push(event);
+    if (event.type === 'turnCompleted') break;
+  }
+  clearTimeout(deadline);
+  return { sessionId, events };
+}

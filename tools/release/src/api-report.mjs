@@ -119,7 +119,8 @@ function declarationReport(pkg, entry) {
 
 /** Extracts every entry point of `pkg`; returns the joined report text and the extractor messages. */
 function extractPackage(pkg) {
-  const entries = entryPoints(pkg.manifest).filter((e) => e.types);
+  // `./internal` (building blocks for sibling packages) is not public API: no report.
+  const entries = entryPoints(pkg.manifest).filter((e) => e.types && e.subpath !== './internal');
   const work = mkdtempSync(join(tmpdir(), `codexus-api-${pkg.unscoped}-`));
   const messages = [];
   const sections = [];

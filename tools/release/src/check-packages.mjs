@@ -151,7 +151,10 @@ function checkExports(m, f) {
       f.fail(`exports["${subpath}"]: "default" must be last`);
     if (keys.includes('require'))
       f.fail(`exports["${subpath}"] has a "require" condition: the packages are ESM only`);
-    if (subpath.includes('internal')) f.fail(`exports["${subpath}"] exposes internals`);
+    // `./internal` is the one sanctioned subpath for what sibling packages share (no API report, no
+    // semver promise); anything else that reaches into internals (`./internal/*`, `./src/...`) fails.
+    if (subpath.includes('internal') && subpath !== './internal')
+      f.fail(`exports["${subpath}"] exposes internals`);
   }
   const root = m.exports['.'];
   if (root && typeof root === 'object') {

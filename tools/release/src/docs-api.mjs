@@ -41,7 +41,7 @@ function sourceOf(pkg, typesFile) {
 }
 
 async function convertPackage(pkg, jsonFile) {
-  const exported = entryPoints(pkg.manifest).filter((e) => e.types);
+  const exported = entryPoints(pkg.manifest).filter((e) => e.types && e.subpath !== './internal');
   const entries = exported.map((e) => sourceOf(pkg, e.types));
   const missing = entries.filter((f) => !existsSync(f));
   if (missing.length > 0)

@@ -18,6 +18,30 @@ local pending = redis.call('HGET', KEYS[2], 'pending')
 redis.call('HDEL', KEYS[2], 'pending')
 return pending or ''`;
 
+/** Writes an unfinished record unless the run is already final (a stalled worker's late write). */
+const PUT_RUN = `
+local current = redis.call('GET', KEYS[1])
+if current and cjson.decode(current).phase == 'finished' then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+if ARGV[4] ~= '' then redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'e', ARGV[4]) end
+return 1`;
+
+/**
+ * Writes a final record, counts it and publishes it, once: -1 (nothing written) when the run is
+ * final already (two workers finishing one run: the stalled one and the one that took it over).
+ */
+const FINISH_RUN = `
+local current = redis.call('GET', KEYS[1])
+if current and cjson.decode(current).phase == 'finished' then return -1 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+local runs = redis.call('HINCRBY', KEYS[3], 'runs', ARGV[4])
+if ARGV[4] == '1' then redis.call('HSET', KEYS[3], 'lastRunId', ARGV[3]) end
+if ARGV[4] == '1' and ARGV[5] ~= '' then redis.call('HSET', KEYS[3], 'threadId', ARGV[5]) end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'e', ARGV[6])
+return runs`;
+
 const REFRESH = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
@@ -161,34 +185,55 @@ export class Ledger {
     return texts.filter((t): t is string => t !== null).map((t) => JSON.parse(t) as RunRecord);
   }
 
-  /** Writes a run record that is not final yet (intent, started). */
+  /** Writes a run record that is not final yet (intent, started); never overwrites a final one. */
   async putRun(run: RunRecord, started?: DurableEvent): Promise<void> {
-    const multi = this.redis
-      .multi()
-      .set(this.runKey(run.id), JSON.stringify(run))
-      .zadd(this.runsKey(run.scheduleId), String(run.createdAt), run.id);
-    if (started) multi.xadd(...this.eventArgs(started));
-    await multi.exec();
+    await this.redis.eval(
+      PUT_RUN,
+      3,
+      this.runKey(run.id),
+      this.runsKey(run.scheduleId),
+      this.eventsKey,
+      JSON.stringify(run),
+      String(run.createdAt),
+      run.id,
+      started ? JSON.stringify(started) : '',
+      KEEP_EVENTS,
+    );
   }
 
   /**
    * Writes a final run record, counts it (unless collapsed or abandoned) and publishes it, in one
-   * transaction. Returns the schedule's run count afterwards.
+   * script, at most once per run. Returns the schedule's run count afterwards, or `undefined` when
+   * the run was final already (nothing written).
    */
-  async finishRun(run: RunRecord): Promise<number> {
+  async finishRun(run: RunRecord): Promise<number | undefined> {
     const counted = run.outcome !== 'collapsed' && run.outcome !== 'abandoned';
-    const key = this.scheduleKey(run.scheduleId);
-    const multi = this.redis
-      .multi()
-      .set(this.runKey(run.id), JSON.stringify(run))
-      .zadd(this.runsKey(run.scheduleId), String(run.createdAt), run.id)
-      .hincrby(key, 'runs', counted ? 1 : 0);
-    if (counted) multi.hset(key, 'lastRunId', run.id);
-    if (counted && run.threadId) multi.hset(key, 'threadId', run.threadId);
-    multi.xadd(...this.eventArgs({ type: 'runFinished', scheduleId: run.scheduleId, runId: run.id, run }));
-    const replies = await multi.exec();
+    const event: DurableEvent = { type: 'runFinished', scheduleId: run.scheduleId, runId: run.id, run };
+    const runs = Number(
+      await this.redis.eval(
+        FINISH_RUN,
+        4,
+        this.runKey(run.id),
+        this.runsKey(run.scheduleId),
+        this.scheduleKey(run.scheduleId),
+        this.eventsKey,
+        JSON.stringify(run),
+        String(run.createdAt),
+        run.id,
+        counted ? '1' : '0',
+        run.threadId ?? '',
+        JSON.stringify(event),
+        KEEP_EVENTS,
+      ),
+    );
+    if (runs < 0) return undefined;
     await this.trim(run.scheduleId);
-    return Number(replies?.[2]?.[1] ?? 0);
+    return runs;
+  }
+
+  /** Publishes a worker's own event (paused, resumed, closed) to every process. */
+  async publish(event: DurableEvent): Promise<void> {
+    await this.redis.xadd(...this.eventArgs(event));
   }
 
   private async trim(id: string): Promise<void> {

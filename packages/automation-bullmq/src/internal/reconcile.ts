@@ -1,19 +1,20 @@
+import { delay } from '@codexus/core/internal';
 import type { Session } from '@codexus/runtime';
-import type { RunRecord } from '../types.js';
+import type { RunAttempt, RunRecord } from '../types.js';
 import type { Ledger, ScheduleRow } from './ledger.js';
-import { errorOf, finished, openSession, runTurn, type WorkerClient } from './run-turn.js';
+import { errorOf, finished, isActiveWriter, openSession, runTurn, type WorkerClient } from './run-turn.js';
+import { type TurnMatch, turnOfAttempt, turnsOf, type WireTurn } from './thread-turns.js';
+import { isTransient, TransientFailure } from './transient.js';
 
-interface WireTurn {
-  id?: unknown;
-  status?: unknown;
-  items?: unknown;
-  error?: unknown;
-}
+const POLL_MS = 200;
 
 /**
  * A tick whose run record exists but is not final: its worker was lost (BullMQ found the job
- * stalled and gave it to this worker). Looks the turn up in the thread: a completed turn is recorded
- * from there (`recovered`); otherwise the turn runs once more (`rerun`), or, after one re-run
+ * stalled and gave it to this worker), or its codex died mid-turn. Looks the attempt's turn up in
+ * the thread (by turn id, or, when the worker was lost before recording it, the turn started after
+ * the attempt's intent): a turn still running (in progress here, or the thread still held by
+ * another live codex: a stalled worker) is waited for, up to `waitMs`; a completed turn is recorded
+ * from the thread (`recovered`); otherwise the turn runs once more (`rerun`), or, after one re-run
  * already, the run is given up (`abandoned`). Every path records why.
  */
 export async function reconcile(opts: {
@@ -22,6 +23,7 @@ export async function reconcile(opts: {
   schedule: ScheduleRow;
   run: RunRecord;
   worker: string;
+  waitMs: number;
 }): Promise<RunRecord> {
   const { ledger, client, schedule, run, worker } = opts;
   const last = run.attempts.at(-1);
@@ -29,24 +31,27 @@ export async function reconcile(opts: {
   let session: Session | undefined;
   let reason: string;
   try {
-    if (run.threadId === undefined) {
+    const threadId = last?.threadId ?? run.threadId;
+    if (threadId === undefined || last === undefined) {
       reason = 'the worker was lost before the turn started';
     } else {
-      session = await client.resumeSession(run.threadId, schedule.spec.session);
-      const turn = run.turnId === undefined ? undefined : await findTurn(client, session, run.turnId);
+      const previousTurn = schedule.lastRunId ? (await ledger.getRun(schedule.lastRunId))?.turnId : undefined;
+      const look = await lookUp(client, threadId, schedule, last, previousTurn, opts.waitMs);
+      session = look.session;
+      const turn = look.match?.turn;
       if (turn?.status === 'completed') {
-        Object.assign(run, finished(fromWire(turn, run), schedule.spec.output), {
+        Object.assign(run, finished(fromWire(turn), schedule.spec.output), {
           outcome: 'recovered',
-          recovery: { reason: 'the worker was lost after the turn completed', action: 'recordedFromThread' },
+          recovery: { reason: recoveredReason(look), action: 'recordedFromThread' },
         });
+        last.turnId = String(turn.id);
         return run;
       }
-      reason =
-        run.turnId === undefined
-          ? 'the worker was lost before the turn id was recorded'
-          : `the worker was lost mid-turn (turn ${run.turnId} is ${String(turn?.status ?? 'not in the thread')})`;
+      reason = lostReason(look, last);
     }
   } catch (error) {
+    if (error instanceof TransientFailure) throw error;
+    if (isTransient(error, 'session')) throw new TransientFailure(error);
     reason = `the thread could not be checked here: ${errorOf(error).message}`;
   }
   try {
@@ -75,30 +80,84 @@ export async function reconcile(opts: {
   }
 }
 
-async function findTurn(
-  client: WorkerClient,
-  session: Session,
-  turnId: string,
-): Promise<WireTurn | undefined> {
-  let turns = turnsOf(session.info.thread);
-  if (turns === undefined && 'readThread' in client) {
-    turns = turnsOf((await client.readThread(session.threadId, { includeTurns: true })).thread);
-  }
-  return turns?.find((t) => t.id === turnId);
+interface LookUp {
+  /** A session on the thread, when this codex could resume it. */
+  session?: Session;
+  match?: TurnMatch;
+  /** Why the turn still looked alive when the wait ran out. */
+  live?: string;
+  waitedMs: number;
 }
 
-function turnsOf(thread: unknown): WireTurn[] | undefined {
-  if (typeof thread !== 'object' || thread === null) return undefined;
-  const turns = (thread as { turns?: unknown }).turns;
-  return Array.isArray(turns) && turns.length > 0 ? (turns as WireTurn[]) : undefined;
+/**
+ * Reads the thread (and resumes it, once no turn of it runs here): polls while the attempt's turn
+ * is in progress in this codex or another codex still holds the thread (`active writer`: its
+ * worker is stalled, not dead), up to `waitMs`.
+ */
+async function lookUp(
+  client: WorkerClient,
+  threadId: string,
+  schedule: ScheduleRow,
+  attempt: RunAttempt,
+  previousTurn: string | undefined,
+  waitMs: number,
+): Promise<LookUp> {
+  const started = Date.now();
+  for (;;) {
+    const read = await readTurns(client, threadId);
+    let match = read && turnOfAttempt(read, attempt, previousTurn);
+    let live: string | undefined;
+    if (match?.turn.status === 'inProgress') {
+      live = `turn ${String(match.turn.id)} is still in progress`;
+    } else {
+      try {
+        const session = await client.resumeSession(threadId, schedule.spec.session);
+        const turns = turnsOf(session.info.thread) ?? (await readTurns(client, threadId)) ?? [];
+        match = turnOfAttempt(turns, attempt, previousTurn);
+        return { session, match, waitedMs: Date.now() - started };
+      } catch (error) {
+        if (!isActiveWriter(error)) throw error;
+        live = `another codex still holds the thread (${errorOf(error).message})`;
+      }
+    }
+    const waitedMs = Date.now() - started;
+    if (waitedMs >= waitMs) return { match, live, waitedMs };
+    await delay(Math.min(POLL_MS, waitMs - waitedMs));
+  }
+}
+
+/** The thread's turns through `thread/read` (a `Client`); `undefined` on a pool (read via the resume). */
+async function readTurns(client: WorkerClient, threadId: string): Promise<WireTurn[] | undefined> {
+  if (!('readThread' in client)) return undefined;
+  return turnsOf((await client.readThread(threadId, { includeTurns: true })).thread) ?? [];
+}
+
+function recoveredReason(look: LookUp): string {
+  if (look.waitedMs > POLL_MS) {
+    return `the worker stalled mid-turn; its turn finished in the thread meanwhile (waited ${look.waitedMs} ms)`;
+  }
+  return look.match?.by === 'intent'
+    ? 'the worker was lost before it recorded the turn id; the turn it started had completed'
+    : 'the worker was lost after the turn completed';
+}
+
+function lostReason(look: LookUp, attempt: RunAttempt): string {
+  if (look.live !== undefined) return `${look.live} after waiting ${look.waitedMs} ms; re-run`;
+  const turn = look.match?.turn;
+  if (attempt.turnId === undefined) {
+    return turn === undefined
+      ? 'the worker was lost before the turn started (no turn in the thread after its intent)'
+      : `the worker was lost mid-turn before it recorded the turn id (turn ${String(turn.id)} is ${String(turn.status)})`;
+  }
+  return `the worker was lost mid-turn (turn ${attempt.turnId} is ${String(turn?.status ?? 'not in the thread')})`;
 }
 
 /** A turn of `thread/read` in the shape of a result: its last agent message is the text. */
-function fromWire(turn: WireTurn, run: RunRecord) {
+function fromWire(turn: WireTurn) {
   const items = Array.isArray(turn.items) ? (turn.items as { type?: unknown; text?: unknown }[]) : [];
   const text = items.filter((i) => i.type === 'agentMessage' && typeof i.text === 'string').at(-1)?.text;
   return {
-    turnId: run.turnId ?? String(turn.id),
+    turnId: String(turn.id),
     status: 'completed' as const,
     text: typeof text === 'string' ? text : '',
   };

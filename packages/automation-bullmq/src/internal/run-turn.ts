@@ -3,6 +3,7 @@ import type { Client, ClientPool, Prompt, PromptRunResult, Session } from '@code
 import { PromptRunError } from '@codexus/runtime';
 import type { DurableSessionConfig, RunAttempt, RunError, RunRecord } from '../types.js';
 import type { Ledger, ScheduleRow } from './ledger.js';
+import { isTransient, TransientFailure } from './transient.js';
 
 /** What a worker drives its turns on. */
 export type WorkerClient = Client | ClientPool;
@@ -22,6 +23,16 @@ export async function openSession(
   schedule: ScheduleRow,
   run: RunRecord,
 ): Promise<Session> {
+  try {
+    return await resumeOrStart(client, schedule, run);
+  } catch (error) {
+    // codex (or every endpoint of the pool) is unavailable: retried, not a broken schedule.
+    if (isTransient(error, 'session')) throw new TransientFailure(error);
+    throw error;
+  }
+}
+
+async function resumeOrStart(client: WorkerClient, schedule: ScheduleRow, run: RunRecord): Promise<Session> {
   const config: DurableSessionConfig = schedule.spec.session;
   const previous = schedule.threadId;
   if (previous === undefined) return client.startSession(config);
@@ -30,8 +41,8 @@ export async function openSession(
       return await client.resumeSession(previous, config);
     } catch (error) {
       // codex answered with an error (e.g. `no rollout found`: the thread lives in another CODEX_HOME).
-      if (!CodexRpcError.isInstance(error)) throw error;
-      if (/active writer/i.test(error.message) && attempt < WRITER_RETRIES) {
+      if (!CodexRpcError.isInstance(error) || isTransient(error, 'session')) throw error;
+      if (isActiveWriter(error) && attempt < WRITER_RETRIES) {
         await new Promise((resolve) => setTimeout(resolve, WRITER_RETRY_MS));
         continue;
       }
@@ -40,6 +51,11 @@ export async function openSession(
       return session;
     }
   }
+}
+
+/** codex refused the thread because another process still holds it open (`already has an active writer`). */
+export function isActiveWriter(error: unknown): boolean {
+  return CodexRpcError.isInstance(error) && /active writer/i.test(error.message);
 }
 
 /**
@@ -61,6 +77,9 @@ export async function runTurn(opts: {
   run.attempts.push(attempt);
   run.threadId = session.threadId;
   await ledger.setThread(run.scheduleId, session.threadId, worker);
+  // The intent, with its thread and time, is in Redis before `turn/start`: a worker lost between
+  // the start and the turn id leaves a record that reconcile matches against the thread's turns.
+  await ledger.putRun(run);
   const stream = session.askStream(opts.prompt, opts.outputSchema ? { outputSchema: opts.outputSchema } : {});
   const turnId = await Promise.race([
     stream.turnIdReady,
@@ -86,7 +105,8 @@ export async function runTurn(opts: {
   try {
     result = await stream.result;
   } catch (error) {
-    if (CodexusError.is(error, 'CONNECTION_CLOSED')) throw error; // this worker's codex went away: leave it to recovery
+    // This worker's codex went away (or is overloaded): retried, and the next try reconciles the turn.
+    if (isTransient(error, 'turn')) throw new TransientFailure(error);
     attempt.end = 'finished';
     const partial = PromptRunError.isInstance(error) ? error.partial : undefined;
     Object.assign(run, finished(partial, opts.outputSchema), { outcome: 'failed', error: errorOf(error) });

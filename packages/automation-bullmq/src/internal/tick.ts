@@ -1,10 +1,11 @@
-import { CodexusError } from '@codexus/core';
 import type { Job, Queue } from 'bullmq';
 import type { RunRecord } from '../types.js';
 import type { Ledger, ScheduleRow } from './ledger.js';
 import { reconcile } from './reconcile.js';
-import { errorOf, openSession, runTurn, type WorkerClient } from './run-turn.js';
+import { errorOf, openSession, runTurn } from './run-turn.js';
 import type { SessionCache } from './session-cache.js';
+import type { ClientSupervisor } from './supervisor.js';
+import { TransientFailure } from './transient.js';
 
 /** The data of every tick job. */
 export interface TickData {
@@ -14,13 +15,16 @@ export interface TickData {
 export interface TickContext {
   ledger: Ledger;
   queue: Queue;
-  client: WorkerClient;
+  /** The worker's codex (`supervisor.client`), and what pauses the worker while it is down. */
+  supervisor: ClientSupervisor;
   worker: string;
   /** How long a lease outlives a worker that stopped refreshing it (ms). */
   leaseMs: number;
   sessions: SessionCache;
   /** Keep the session open after a run, for this worker's next run of the schedule. */
   keepSessions: boolean;
+  /** How long reconcile waits for a turn another codex still runs (ms). */
+  reconcileWaitMs: number;
 }
 
 /**
@@ -56,10 +60,11 @@ export async function processTick(job: Job<TickData>, ctx: TickContext): Promise
     });
     return;
   }
+  const lost = isLost(existing);
   const holder = await ledger.claim(scheduleId, jobId, ctx.leaseMs);
   if (holder !== '') {
     const run: RunRecord = { ...base, phase: 'finished', finishedAt: Date.now() };
-    if (existing) {
+    if (lost) {
       run.outcome = 'abandoned';
       run.recovery = { reason: `lost while run ${holder} of the schedule took over`, action: 'abandoned' };
     } else {
@@ -78,14 +83,19 @@ export async function processTick(job: Job<TickData>, ctx: TickContext): Promise
   let pending = '';
   try {
     let run: RunRecord;
-    if (existing) {
-      await ctx.sessions.take(scheduleId, {}, ctx.worker); // a recovery resumes the thread afresh
-      run = await reconcile({ ledger, client: ctx.client, schedule, run: existing, worker: ctx.worker });
-    } else {
-      run = await firstRun(ctx, base, schedule);
+    try {
+      ctx.supervisor.assertUp();
+      run = lost
+        ? await reconcileLost(ctx, existing as RunRecord, schedule)
+        : await firstRun(ctx, base, schedule);
+    } catch (error) {
+      if (!(error instanceof TransientFailure)) throw error;
+      run = await retryLater(ctx, job, base, error); // throws (BullMQ retries) unless out of tries
     }
     const runs = await ledger.finishRun(run);
-    if (run.outcome === 'failed') await stopSchedule(ctx, scheduleId, 'failed', run.error);
+    if (runs === undefined) {
+      // Final already: a stalled worker that came back after another one reconciled its run.
+    } else if (run.outcome === 'failed') await stopSchedule(ctx, scheduleId, 'failed', run.error);
     else if (schedule.spec.maxRuns !== undefined && runs >= schedule.spec.maxRuns) {
       await stopSchedule(ctx, scheduleId, 'completed');
     }
@@ -103,13 +113,69 @@ export async function processTick(job: Job<TickData>, ctx: TickContext): Promise
   }
 }
 
+/**
+ * A record that exists unfinished is a lost run (its worker died, or its codex did mid-turn), to be
+ * reconciled, unless it was retried after a transient failure before any turn (`retries`, and no
+ * attempt left open): that one simply runs.
+ */
+function isLost(existing: RunRecord | undefined): existing is RunRecord {
+  if (existing === undefined) return false;
+  return existing.retries === undefined || existing.attempts.some((a) => a.end === undefined);
+}
+
+async function reconcileLost(ctx: TickContext, run: RunRecord, schedule: ScheduleRow): Promise<RunRecord> {
+  await ctx.sessions.take(schedule.spec.id, {}, ctx.worker); // a recovery resumes the thread afresh
+  return reconcile({
+    ledger: ctx.ledger,
+    client: ctx.supervisor.client,
+    schedule,
+    run,
+    worker: ctx.worker,
+    waitMs: ctx.reconcileWaitMs,
+  });
+}
+
+/**
+ * A transient failure: recorded in the run's `retries` (from the stored record: what the failed try
+ * changed in memory is dropped, so the next try starts from what Redis holds), the worker paused
+ * until its codex is healthy, and the error rethrown for BullMQ to retry the job with backoff. On
+ * the job's last attempt the tick is `abandoned` with the reason instead; the schedule goes on.
+ */
+async function retryLater(
+  ctx: TickContext,
+  job: Job<TickData>,
+  base: RunRecord,
+  failure: TransientFailure,
+): Promise<RunRecord> {
+  const error = errorOf(failure.original);
+  ctx.supervisor.suspect(error.message);
+  const stored = (await ctx.ledger.getRun(base.id)) ?? base;
+  const retries = [...(stored.retries ?? []), { at: Date.now(), worker: ctx.worker, error }];
+  const run: RunRecord = { ...stored, retries };
+  if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+    await ctx.ledger.putRun(run);
+    throw failure.original;
+  }
+  for (const a of run.attempts) a.end ??= 'lost';
+  return {
+    ...run,
+    phase: 'finished',
+    outcome: 'abandoned',
+    finishedAt: Date.now(),
+    recovery: {
+      reason: `codex was unavailable through ${retries.length} tries (last: ${error.message})`,
+      action: 'abandoned',
+    },
+  };
+}
+
 async function firstRun(ctx: TickContext, run: RunRecord, schedule: ScheduleRow): Promise<RunRecord> {
   await ctx.ledger.putRun(run);
   let session = await ctx.sessions.take(run.scheduleId, schedule, ctx.worker);
   try {
-    session ??= await openSession(ctx.client, schedule, run);
+    session ??= await openSession(ctx.supervisor.client, schedule, run);
   } catch (error) {
-    if (CodexusError.is(error, 'CONNECTION_CLOSED')) throw error; // retried by BullMQ, then reconciled
+    if (error instanceof TransientFailure) throw error; // retried with backoff
     return {
       ...run,
       phase: 'finished',
@@ -147,10 +213,13 @@ export async function stopSchedule(
   await ctx.ledger.stopSchedule(scheduleId, state, error);
 }
 
-/** The job options of every tick: a few attempts (a worker whose codex went away retries it). */
+/**
+ * The job options of every tick: transient failures (codex unavailable) are retried with
+ * exponential backoff, 250 ms doubling, 8 tries in all (about 30 s), before the tick is abandoned.
+ */
 export const TICK_JOB_OPTIONS = {
-  attempts: 3,
-  backoff: { type: 'fixed', delay: 200 },
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 250 },
   removeOnComplete: { count: 1_000 },
   removeOnFail: { count: 1_000 },
 } as const;

@@ -1,15 +1,13 @@
 import type { HookReport } from '@codexus/plugin';
 import {
-  applyHookPatch,
   type HookEngine,
   type Prompt,
   PromptRunError,
   type PromptRunResult,
   promptText,
   type ReasoningEffort,
-  runHookResult,
-  throwIfBlocked,
 } from '@codexus/runtime';
+import { applyHookPatch, runHookResult, throwIfBlocked } from '@codexus/runtime/internal';
 
 /** What a PreRun hook may change about a run. */
 export interface RunCall {

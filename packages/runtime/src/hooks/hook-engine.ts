@@ -1,13 +1,12 @@
 import {
   CodexusError,
-  type Disposable,
-  Emitter,
   type Logger,
-  percentile,
+  type Subscription,
   silentLogger,
-  toDisposable,
+  toSubscription,
   validationError,
 } from '@codexus/core';
+import { Emitter, percentile } from '@codexus/core/internal';
 import {
   foldHookPatches,
   HOOK_ISSUE_CLASSES,
@@ -144,7 +143,7 @@ export class HookEngine {
    * Adds a hook after the others. Refused with `VALIDATION_FAILED` (before anything runs) when it is
    * malformed or declares another contract major. Dispose the result to remove it.
    */
-  register(hook: Hook): Disposable {
+  register(hook: Hook): Subscription {
     const problems = validateHook(hook);
     if (problems.length > 0) {
       const name = typeof hook?.name === 'string' && hook.name ? `"${hook.name}"` : '(unnamed)';
@@ -157,7 +156,7 @@ export class HookEngine {
       );
     }
     this.own.push(hook);
-    return toDisposable(() => {
+    return toSubscription(() => {
       const at = this.own.indexOf(hook);
       if (at >= 0) this.own.splice(at, 1);
     });
@@ -174,7 +173,7 @@ export class HookEngine {
   }
 
   /** Subscribes to every report of this engine and of the engines extended from it. */
-  onReport(listener: (report: HookReport) => void): Disposable {
+  onReport(listener: (report: HookReport) => void): Subscription {
     return this.listeners.on('*', listener);
   }
 

@@ -1,4 +1,5 @@
-import { AsyncQueue, type Disposable } from '@codexus/core';
+import type { Subscription } from '@codexus/core';
+import { AsyncQueue } from '@codexus/core/internal';
 
 /**
  * Turns a push subscription into an async iterable. Leaving the loop (break/return/throw) disposes the
@@ -6,12 +7,12 @@ import { AsyncQueue, type Disposable } from '@codexus/core';
  * its own subscription, disposed with the iterator (so a finished iterator holds nothing).
  */
 export function listen<T>(
-  subscribe: (push: (value: T) => void) => Disposable,
-  end?: (finish: (error?: unknown) => void) => Disposable | undefined,
+  subscribe: (push: (value: T) => void) => Subscription,
+  end?: (finish: (error?: unknown) => void) => Subscription | undefined,
 ): AsyncIterableIterator<T> & AsyncDisposable {
   const queue = new AsyncQueue<T>();
   const subscription = subscribe((value) => queue.push(value));
-  let ending: Disposable | undefined;
+  let ending: Subscription | undefined;
   const stop = (): void => {
     subscription.dispose();
     ending?.dispose();

@@ -1,4 +1,5 @@
-import { Emitter, type RequestId, type ServerNotification, type ServerRequest } from '@codexus/core';
+import type { RequestId, ServerNotification, ServerRequest } from '@codexus/core';
+import { Emitter } from '@codexus/core/internal';
 import { describe, expect, it } from 'vitest';
 import type { RuntimeState } from '../runtime-state.js';
 import { attachStateProjection, type StateSource } from './attach-state-projection.js';

@@ -1,10 +1,10 @@
 import {
   CodexusError,
-  type Disposable,
   type Logger,
   type RequestId,
   type ServerNotification,
   type ServerRequest,
+  type Subscription,
   silentLogger,
 } from '@codexus/core';
 import type { RuntimeState } from '../runtime-state.js';
@@ -20,13 +20,13 @@ import type { StateStore } from './state-store.js';
 export interface StateSource {
   readonly server: { readonly codexVersion: string };
   readonly logger?: Logger;
-  on(method: string, listener: (notification: ServerNotification) => void): Disposable;
-  onStateChange(listener: (state: RuntimeState) => void): Disposable;
+  on(method: string, listener: (notification: ServerNotification) => void): Subscription;
+  onStateChange(listener: (state: RuntimeState) => void): Subscription;
   metrics(): { readonly state: RuntimeState; readonly restarts: number };
   /** Every server request, when it arrives (before any handler answers it). */
-  onServerRequest(listener: (request: ServerRequest) => void): Disposable;
+  onServerRequest(listener: (request: ServerRequest) => void): Subscription;
   /** A server request was answered by this client. */
-  onServerRequestAnswered(listener: (id: RequestId, atMs: number) => void): Disposable;
+  onServerRequestAnswered(listener: (id: RequestId, atMs: number) => void): Subscription;
 }
 
 export interface AttachStateOptions {
@@ -51,7 +51,7 @@ export type RestoreOutcome =
   | { status: 'refused'; error: unknown };
 
 /** A projection fed by a runtime, with optional persisted snapshots. */
-export interface StateAttachment extends AsyncDisposable, Disposable {
+export interface StateAttachment extends AsyncDisposable, Subscription {
   readonly projection: StateProjection;
   /** Settles once the start-up restore is done (never rejects; a refused snapshot is logged and reported). */
   readonly restored: Promise<RestoreOutcome>;
@@ -74,7 +74,7 @@ export function attachStateProjection(source: StateSource, options: AttachStateO
     options.projection ??
     new StateProjection({ protocolRevision: options.protocolRevision, limits: options.limits, logger });
   const owned = options.projection === undefined;
-  const subscriptions: Disposable[] = [];
+  const subscriptions: Subscription[] = [];
   let snapshotTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   let closing: Promise<void> | undefined;

@@ -1,11 +1,5 @@
-import {
-  type Disposable,
-  Emitter,
-  type Logger,
-  type RequestId,
-  silentLogger,
-  toDisposable,
-} from '@codexus/core';
+import { type Logger, type RequestId, type Subscription, silentLogger, toSubscription } from '@codexus/core';
+import { Emitter } from '@codexus/core/internal';
 import { isRecord } from '../internal/wire.js';
 import type { RuntimeState } from '../runtime-state.js';
 import type { ChangeInput } from './internal/change-sink.js';
@@ -190,7 +184,7 @@ export class StateProjection {
   // ---- watching --------------------------------------------------------------------------------
 
   /** Calls `listener` on every change, synchronously. A throwing listener is logged and never breaks the others. */
-  subscribe(listener: (change: StateChange) => void): Disposable {
+  subscribe(listener: (change: StateChange) => void): Subscription {
     return this.emitter.on('*', listener);
   }
 
@@ -201,10 +195,10 @@ export class StateProjection {
       (end) => {
         if (this.closed) {
           end();
-          return toDisposable(() => {});
+          return toSubscription(() => {});
         }
         this.ends.add(end);
-        return toDisposable(() => this.ends.delete(end));
+        return toSubscription(() => this.ends.delete(end));
       },
       options,
     );

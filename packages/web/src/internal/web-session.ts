@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AsyncQueue, type Logger } from '@codexus/core';
+import type { Logger } from '@codexus/core';
+import { AsyncQueue } from '@codexus/core/internal';
 import {
   type ApprovalDecision,
   type ApprovalRequest,

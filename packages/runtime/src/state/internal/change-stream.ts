@@ -1,4 +1,5 @@
-import { AsyncQueue, type Disposable } from '@codexus/core';
+import type { Subscription } from '@codexus/core';
+import { AsyncQueue } from '@codexus/core/internal';
 import type { StateChange } from '../state-view.js';
 
 export interface ChangeStreamOptions {
@@ -15,8 +16,8 @@ export interface ChangeStreamOptions {
  * (the projection closed), or when the reader leaves the loop.
  */
 export function changeStream(
-  subscribe: (listener: (change: StateChange) => void) => Disposable,
-  onEnd: (end: () => void) => Disposable,
+  subscribe: (listener: (change: StateChange) => void) => Subscription,
+  onEnd: (end: () => void) => Subscription,
   options: ChangeStreamOptions = {},
 ): AsyncIterableIterator<StateChange> & AsyncDisposable {
   const maxBuffered = Math.max(1, options.maxBuffered ?? 10_000);
@@ -30,7 +31,7 @@ export function changeStream(
     const earlier = dropped[0]?.type === 'resync' ? dropped[0].dropped - 1 : 0;
     queue.push({ seq: change.seq, atMs: change.atMs, type: 'resync', dropped: earlier + dropped.length + 1 });
   });
-  let ending: Disposable | undefined;
+  let ending: Subscription | undefined;
   let stopped = false;
   const stop = (): void => {
     if (stopped) return;

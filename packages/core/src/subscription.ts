@@ -1,10 +1,10 @@
 /** What `on(...)`-style subscriptions return: call `dispose()` (or use `using`) to unsubscribe. */
-export interface Disposable {
+export interface Subscription {
   dispose(): void;
   [Symbol.dispose](): void;
 }
 
-export function toDisposable(dispose: () => void): Disposable {
+export function toSubscription(dispose: () => void): Subscription {
   let done = false;
   const once = (): void => {
     if (done) return;
