@@ -59,6 +59,7 @@ export class Session implements ApprovalTarget, AsyncDisposable {
   /** Answers this session's `item/tool/call` requests (undefined without `tools`). */
   readonly tools: SessionTools | undefined;
 
+  /** @internal Created by `Client.startSession`, `resumeSession` and `forkSession`. */
   constructor(
     private readonly host: SessionHost,
     private threadIdValue: string,
@@ -232,7 +233,7 @@ export class Session implements ApprovalTarget, AsyncDisposable {
     await this.close();
   }
 
-  /** After a codex restart: the thread was resumed, or (if it had no turn yet) started anew. */
+  /** @internal After a codex restart: the thread was resumed, or (if it had no turn yet) started anew. */
   rebind(threadId: string, info: SessionInfo): void {
     this.threadIdValue = threadId;
     this.info = info;

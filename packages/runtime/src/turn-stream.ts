@@ -62,6 +62,7 @@ export class TurnStream<R extends PromptRunResult = PromptRunResult>
   private readonly turnStarted: Promise<void>;
   private markStarted!: () => void;
 
+  /** @internal Created by `Session.askStream`. */
   constructor(private readonly init: TurnStreamInit) {
     this.turnIdReady = new Promise((resolve) => {
       this.turnIdResolved = resolve;
