@@ -20,7 +20,8 @@ export async function coldRun(ctx: BenchContext): Promise<Row[]> {
     const s = await interleave(rounds, 1, {
       codexus: async () => {
         h.model.enqueue(message('ok'));
-        const r = await quickRun(h.workspace.path, 'hi', {
+        const r = await quickRun('hi', {
+          cwd: h.workspace.path,
           codexHome: h.home.path,
           env: h.home.env,
           codexBin: ctx.codexBin,

@@ -8,7 +8,7 @@ import { createCodexHome, message, startScriptedModel } from '@codexus/testkit';
 const model = await startScriptedModel([message('Hello from codex, offline.')]);
 const home = await createCodexHome({ modelUrl: model.url });
 try {
-  const { text } = await quickRun(process.cwd(), 'Say hello', { home });
+  const { text } = await quickRun('Say hello', { home });
   console.log(text); // Hello from codex, offline.
 } finally {
   await model.close();

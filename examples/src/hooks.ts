@@ -33,17 +33,20 @@ export async function main(): Promise<void> {
   say.heading('hooks');
   say.prompt('Describe the repository (PreTurn adds an instruction, PostTurn audits)');
   const result = await quickRunWithProfile(
-    env.cwd,
     'Describe the repository.',
     { hooks: [politely, audit, noDeploys] },
-    env.client,
+    { cwd: env.cwd, ...env.client },
   );
   say.result(result);
   for (const report of result.hookReports ?? [])
     say.note(`hook ${report.hook} (${report.phase}): ${report.outcome}`);
   say.prompt('Deploy to production');
   try {
-    await quickRunWithProfile(env.cwd, 'Deploy to production', { hooks: [noDeploys] }, env.client);
+    await quickRunWithProfile(
+      'Deploy to production',
+      { hooks: [noDeploys] },
+      { cwd: env.cwd, ...env.client },
+    );
   } catch (error) {
     if (!QuickRunError.isInstance(error)) throw error;
     say.note(`blocked before anything was sent: ${error.code}: ${error.message}`);

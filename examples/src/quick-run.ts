@@ -16,20 +16,19 @@ export async function main(): Promise<void> {
   say.heading('layer 1: quickRun');
 
   say.prompt('What is in this folder?');
-  say.result(await quickRun(env.cwd, 'What is in this folder?', env.client));
+  say.result(await quickRun('What is in this folder?', { cwd: env.cwd, ...env.client }));
 
   say.prompt('Same question, in French (profile: effort low, instructions)');
   const french = await quickRunWithProfile(
-    env.cwd,
     'What is in this folder?',
     { effort: 'low', instructions: 'Always answer in French.' },
-    env.client,
+    { cwd: env.cwd, ...env.client },
   );
   say.result(french);
 
   say.prompt('A privileged sandbox without privileged: true');
   try {
-    await quickRunWithProfile(env.cwd, 'rm -rf /', { sandbox: 'danger-full-access' }, env.client);
+    await quickRunWithProfile('rm -rf /', { sandbox: 'danger-full-access' }, { cwd: env.cwd, ...env.client });
   } catch (error) {
     if (!QuickRunError.isInstance(error)) throw error;
     say.note(`refused before codex started: kind ${error.kind}, code ${error.code}`);

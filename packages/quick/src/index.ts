@@ -18,7 +18,12 @@ export {
   toolNamespace,
 } from '@codexus/runtime';
 export type { QuickClientOptions } from './client-options.js';
-export { type QuickRunOptions, quickRun, quickRunWithProfile } from './quick-run.js';
+export {
+  type QuickRunCallOptions,
+  type QuickRunOptions,
+  quickRun,
+  quickRunWithProfile,
+} from './quick-run.js';
 export { QuickRunError, type QuickRunErrorKind, type QuickRunErrorOptions } from './quick-run-error.js';
 export { type ResolvedRunProfile, type RunProfile, resolveRunProfile } from './run-profile.js';
 export { Workflow, type WorkflowConfig, type WorkflowRunOptions } from './workflow.js';

@@ -1,4 +1,5 @@
-import type { CodexusErrorCode } from '@codexus/core';
+import { resolve } from 'node:path';
+import { type CodexusErrorCode, validationError } from '@codexus/core';
 import {
   assertCwdDirectory,
   type Client,
@@ -16,61 +17,74 @@ import { validateOptions } from './internal/validate.js';
 import { QuickRunError } from './quick-run-error.js';
 import { type ResolvedRunProfile, type RunProfile, resolveRunProfile } from './run-profile.js';
 
-export interface QuickRunOptions extends QuickClientOptions {
+/** Where and how long one call runs: the options of a call that are not the profile's. */
+export interface QuickRunCallOptions extends QuickClientOptions {
+  /** The directory of the run. Default: `process.cwd()`; a relative path is resolved against it. */
+  cwd?: string;
   /** Aborts the call at any point: while connecting, starting the thread, or during the turn. */
   signal?: AbortSignal;
   /**
    * Limit of the whole call in ms (connect, thread start and turn); the code is then
-   * `REQUEST_TIMEOUT`. The profile's `timeoutMs` still bounds the turn alone. Shutdown is not cut
+   * `REQUEST_TIMEOUT`. The profile's `turnTimeoutMs` bounds the turn alone. Shutdown is not cut
    * short: it always runs to the end, bounded by codex's shutdown ladder.
    */
   timeoutMs?: number;
 }
 
+/** `quickRun`'s one options object: where the call runs and how long, and the run's profile. */
+export interface QuickRunOptions extends QuickRunCallOptions, RunProfile {}
+
+const CALL_KEYS: readonly string[] = [...QUICK_CLIENT_KEYS, 'cwd', 'signal', 'timeoutMs'];
+
 /**
  * Layer 1: runs one prompt in a new thread of a new codex process, with the safe defaults (approval
  * `never`, sandbox `read-only`, effort `medium`, turn timeout 120 s), and shuts codex down on every
- * path: success, failure and abort. Rejects with {@link QuickRunError}.
+ * path: success, failure and abort. Rejects with {@link QuickRunError}. One options object: the
+ * call's (`cwd`, `signal`, `timeoutMs`, which codex) and the profile's fields side by side.
  *
  * ```ts
- * const { text } = await quickRun(process.cwd(), 'Summarize README.md');
+ * const { text } = await quickRun('Summarize README.md', { cwd: process.cwd() });
  * ```
  */
-export function quickRun(
-  cwd: string,
+export function quickRun<S extends OutputSpec>(
   prompt: Prompt,
-  options: QuickRunOptions = {},
-): Promise<PromptRunResult> {
-  return quickRunWithProfile(cwd, prompt, {}, options);
+  options: QuickRunOptions & { output: S },
+): Promise<StructuredRunResult<InferOutputOf<S>>>;
+export function quickRun(prompt: Prompt, options?: QuickRunOptions): Promise<PromptRunResult>;
+export function quickRun(prompt: Prompt, options: QuickRunOptions = {}): Promise<PromptRunResult> {
+  const call: Record<string, unknown> = {};
+  const profile: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options ?? {}))
+    (CALL_KEYS.includes(key) ? call : profile)[key] = value;
+  return quickRunWithProfile(prompt, profile as RunProfile, call as QuickRunCallOptions);
 }
 
 /**
- * Layer 1 with a {@link RunProfile}: the profile is validated and turned into session and prompt
- * settings before codex is spawned (a privileged sandbox without `privileged: true` fails here, with
- * kind `connect` and code `VALIDATION_FAILED`).
+ * Layer 1 with a {@link RunProfile} kept apart (e.g. one profile for many calls): the profile is
+ * validated and turned into session and prompt settings before codex is spawned (a privileged
+ * sandbox without `privileged: true` fails here, with kind `connect` and code `VALIDATION_FAILED`).
  */
 export function quickRunWithProfile<S extends OutputSpec>(
-  cwd: string,
   prompt: Prompt,
   profile: RunProfile & { output: S },
-  options?: QuickRunOptions,
+  options?: QuickRunCallOptions,
 ): Promise<StructuredRunResult<InferOutputOf<S>>>;
 export function quickRunWithProfile(
-  cwd: string,
   prompt: Prompt,
   profile: RunProfile,
-  options?: QuickRunOptions,
+  options?: QuickRunCallOptions,
 ): Promise<PromptRunResult>;
 export async function quickRunWithProfile(
-  cwd: string,
   prompt: Prompt,
   profile: RunProfile,
-  options: QuickRunOptions = {},
+  options: QuickRunCallOptions = {},
 ): Promise<PromptRunResult> {
   let settings: ResolvedRunProfile;
   try {
-    validateOptions(options, [...QUICK_CLIENT_KEYS, 'signal', 'timeoutMs']);
-    settings = resolveRunProfile(cwd, profile);
+    validateOptions(options, CALL_KEYS);
+    if (options.cwd !== undefined && (typeof options.cwd !== 'string' || options.cwd === ''))
+      throw validationError('cwd', 'cwd must be a non-empty path');
+    settings = resolveRunProfile(resolve(options.cwd ?? '.'), profile);
     // A local codex would start anyway and every command in the turn would fail: refuse first.
     if (options.remote === undefined) await assertCwdDirectory(settings.session.cwd);
   } catch (error) {
@@ -92,7 +106,7 @@ export async function quickRunWithProfile(
   const run = await settle(async () => {
     const { call, finish } = await preRun(
       client.hooks.extend(settings.hooks),
-      cwd,
+      settings.session.cwd,
       runCall(settings, prompt),
       signal,
     );

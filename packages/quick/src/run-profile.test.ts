@@ -31,7 +31,7 @@ describe('resolveRunProfile', () => {
       effort: 'high',
       approval: 'on-request',
       sandbox: 'workspace-write',
-      timeoutMs: 5_000,
+      turnTimeoutMs: 5_000,
       instructions: 'Be brief.',
       images: ['/tmp/a.png', 'https://example.test/b.png'],
       approvalHandler,
@@ -70,7 +70,8 @@ describe('resolveRunProfile', () => {
     expect(bad({ approvalHandler: 'accept' })).toBe('approvalHandler');
     expect(bad({ outputSchema: [] })).toBe('outputSchema');
     expect(bad({ effort: 'max' })).toBe('effort');
-    expect(bad({ timeoutMs: 0 })).toBe('timeoutMs');
+    // The session's path: the profile's turnTimeoutMs is the session's timeoutMs.
+    expect(bad({ turnTimeoutMs: 0 })).toBe('timeoutMs');
     expect(bad(null)).toBe('profile');
     expect(validationPath(() => resolveRunProfile('relative', {}))).toBe('cwd');
   });

@@ -28,8 +28,8 @@ export interface RunProfile {
   approval?: ApprovalPolicy;
   /** `danger-full-access` needs `privileged: true`. */
   sandbox?: SandboxMode;
-  /** Per-turn timeout (ms). */
-  timeoutMs?: number;
+  /** Timeout of each turn (ms). Default 120 000. (A call's `timeoutMs` bounds a whole call.) */
+  turnTimeoutMs?: number;
   /** Allows privileged sandboxes. Only ever enabled explicitly. */
   privileged?: boolean;
   /** Extra instructions for the model, sent as the thread's `developerInstructions`. */
@@ -65,7 +65,7 @@ const PROFILE_KEYS: ReadonlySet<string> = new Set<keyof RunProfile>([
   'effort',
   'approval',
   'sandbox',
-  'timeoutMs',
+  'turnTimeoutMs',
   'privileged',
   'instructions',
   'images',
@@ -113,7 +113,7 @@ export function resolveRunProfile(cwd: string, profile: RunProfile = {}): Resolv
     approval: profile.approval,
     sandbox: profile.sandbox,
     effort: profile.effort,
-    timeoutMs: profile.timeoutMs,
+    timeoutMs: profile.turnTimeoutMs,
     privileged: profile.privileged,
     instructions,
     approvalHandler,

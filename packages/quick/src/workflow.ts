@@ -30,8 +30,8 @@ export interface WorkflowConfig extends QuickClientOptions {
 
 export interface WorkflowRunOptions {
   signal?: AbortSignal;
-  /** This run's turn timeout (ms); default: the profile's `timeoutMs` (120 000). */
-  timeoutMs?: number;
+  /** This run's turn timeout (ms); default: the profile's `turnTimeoutMs` (120 000). */
+  turnTimeoutMs?: number;
   /** Image paths or URLs for this run (instead of the profile's `images`). */
   images?: readonly string[];
   /** A JSON Schema for this run's final message (instead of the profile's `outputSchema`). */
@@ -41,7 +41,7 @@ export interface WorkflowRunOptions {
 }
 
 const CONFIG_KEYS = [...QUICK_CLIENT_KEYS, 'cwd', 'profile', 'freshThreadPerRun'];
-const RUN_KEYS = ['signal', 'timeoutMs', 'images', 'outputSchema', 'output'];
+const RUN_KEYS = ['signal', 'turnTimeoutMs', 'images', 'outputSchema', 'output'];
 
 /**
  * Layer 2: repeated runs in one directory on one codex process. By default every run continues the
@@ -200,7 +200,7 @@ export class Workflow implements AsyncDisposable {
       const useOutput = options.output ?? (options.outputSchema === undefined ? output : undefined);
       const stream = this.session.askStream(call.prompt, {
         signal: options.signal,
-        timeoutMs: options.timeoutMs,
+        timeoutMs: options.turnTimeoutMs,
         effort: call.effort,
         images: options.images ?? images,
         ...(useOutput !== undefined

@@ -26,10 +26,9 @@ describe('quick: PreRun/PostRun hooks and structured output (real codex)', () =>
     };
     const before = h.model.requests.length;
     const result = await quickRunWithProfile(
-      h.workspace.path,
       'say hi',
       { hooks: [patch, after] },
-      { codexHome: h.home.path },
+      { cwd: h.workspace.path, codexHome: h.home.path },
     );
     expect(result.text).toBe('patched ok');
     expect(userTexts(h.model.requests[before]!)).toContain('say hi (politely)');
@@ -45,10 +44,9 @@ describe('quick: PreRun/PostRun hooks and structured output (real codex)', () =>
     };
     const before = h.model.requests.length;
     const error = await quickRunWithProfile(
-      h.workspace.path,
       'x',
       { hooks: [block] },
-      { codexHome: h.home.path },
+      { cwd: h.workspace.path, codexHome: h.home.path },
     ).catch((e: unknown) => e);
     expect(QuickRunError.isInstance(error)).toBe(true);
     expect((error as QuickRunError).code).toBe('HOOK_BLOCKED');
@@ -60,10 +58,9 @@ describe('quick: PreRun/PostRun hooks and structured output (real codex)', () =>
     const Plan = v.object({ steps: v.array(v.string()) });
     h.model.enqueue(message('{"steps":["a","b"]}'), message('{"steps":["c"]}'));
     const quick = await quickRunWithProfile(
-      h.workspace.path,
       'plan',
       { output: Plan },
-      { codexHome: h.home.path },
+      { cwd: h.workspace.path, codexHome: h.home.path },
     );
     expect(quick.output.steps).toEqual(['a', 'b']);
     await using workflow = await Workflow.connect({ cwd: h.workspace.path, codexHome: h.home.path });

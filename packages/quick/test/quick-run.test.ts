@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PromptRunError } from '@codexus/runtime';
 import {
   developerTexts,
@@ -49,7 +49,8 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
   it('returns the scripted text and leaves no process behind', async () => {
     h.model.enqueue(message('hello from quickRun'));
     let aliveDuringRun = -1;
-    const result = await quickRun(h.workspace.path, 'say hello', {
+    const result = await quickRun('say hello', {
+      cwd: h.workspace.path,
       ...options(),
       // The detector must see codex while it runs, or "nothing left" would prove nothing.
       trace: (entry) => {
@@ -69,7 +70,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     const saved = process.env.CODEX_HOME;
     delete process.env.CODEX_HOME; // only `home` can point codex at the hermetic home
     try {
-      const result = await quickRun(h.workspace.path, 'say hello', { home: h.home });
+      const result = await quickRun('say hello', { cwd: h.workspace.path, home: h.home });
       expect(result.text).toBe('hello through home');
     } finally {
       if (saved !== undefined) process.env.CODEX_HOME = saved;
@@ -85,7 +86,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
       [file, /is not a directory/],
     ] as const) {
       const requestsBefore = h.model.requests.length;
-      const error = await failureOf(quickRun(cwd, 'hi', options()));
+      const error = await failureOf(quickRun('hi', { cwd, ...options() }));
       expect(error.kind).toBe('connect');
       expect(error.code).toBe('VALIDATION_FAILED');
       expect(String(error.message)).toMatch(words);
@@ -98,7 +99,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
   it('uses the safe defaults (approval never, sandbox read-only, effort medium) over the home config', async () => {
     // The harness home says on-request / workspace-write: the defaults must win.
     h.model.enqueue(message('ok'));
-    await quickRun(h.workspace.path, 'defaults?', options());
+    await quickRun('defaults?', { cwd: h.workspace.path, ...options() });
     const request = h.model.requests.at(-1)!;
     expect(reasoningEffort(request)).toBe('medium');
     const turn = JSON.parse(String(request.headers['x-codex-turn-metadata']));
@@ -109,7 +110,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
 
   it('a failed turn rejects with kind run, the PromptRunError as cause, and leaves no process', async () => {
     h.model.enqueue(failure('the model broke'));
-    const error = await failureOf(quickRun(h.workspace.path, 'fail please', options()));
+    const error = await failureOf(quickRun('fail please', { cwd: h.workspace.path, ...options() }));
     expect(error.kind).toBe('run');
     expect(error.code).toBe('TURN_FAILED');
     expect(PromptRunError.isInstance(error.cause)).toBe(true);
@@ -123,7 +124,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     h.model.enqueue(hang());
     const before = h.model.requests.length;
     const controller = new AbortController();
-    const running = quickRun(h.workspace.path, 'hang', { ...options(), signal: controller.signal });
+    const running = quickRun('hang', { cwd: h.workspace.path, ...options(), signal: controller.signal });
     await h.model.waitForRequests(before + 1);
     expect(processesWithCodexHome(h.home.path)).toHaveLength(1);
     const abortedAt = Date.now();
@@ -140,7 +141,8 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     const before = h.model.requests.length;
     const controller = new AbortController();
     const error = await failureOf(
-      quickRun(h.workspace.path, 'never sent', {
+      quickRun('never sent', {
+        cwd: h.workspace.path,
         ...options(),
         signal: controller.signal,
         // Abort exactly while the handshake is in flight: codex is spawned, `initialize` written.
@@ -158,7 +160,12 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
   it('an already aborted signal spawns nothing', async () => {
     let traced = 0;
     const error = await failureOf(
-      quickRun(h.workspace.path, 'x', { ...options(), signal: AbortSignal.abort(), trace: () => traced++ }),
+      quickRun('x', {
+        cwd: h.workspace.path,
+        ...options(),
+        signal: AbortSignal.abort(),
+        trace: () => traced++,
+      }),
     );
     expect(error.kind).toBe('connect');
     expect(error.code).toBe('ABORTED');
@@ -169,7 +176,9 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
   it('timeoutMs bounds the whole call: REQUEST_TIMEOUT, no process left', async () => {
     h.model.enqueue(hang());
     const startedAt = Date.now();
-    const error = await failureOf(quickRun(h.workspace.path, 'hang', { ...options(), timeoutMs: 1_000 }));
+    const error = await failureOf(
+      quickRun('hang', { cwd: h.workspace.path, ...options(), timeoutMs: 1_000 }),
+    );
     expect(Date.now() - startedAt).toBeLessThan(6_000);
     expect(error.kind).toBe('run');
     expect(error.code).toBe('REQUEST_TIMEOUT');
@@ -178,7 +187,11 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
 
   it('a missing binary rejects with kind connect and BINARY_NOT_FOUND', async () => {
     const error = await failureOf(
-      quickRun(h.workspace.path, 'x', { ...options(), codexBin: join(h.workspace.path, 'no-such-codex') }),
+      quickRun('x', {
+        cwd: h.workspace.path,
+        ...options(),
+        codexBin: join(h.workspace.path, 'no-such-codex'),
+      }),
     );
     expect(error.kind).toBe('connect');
     expect(error.code).toBe('BINARY_NOT_FOUND');
@@ -189,10 +202,9 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     // A missing binary would say BINARY_NOT_FOUND: VALIDATION_FAILED proves the profile was checked first.
     const privileged = await failureOf(
       quickRunWithProfile(
-        h.workspace.path,
         'x',
         { sandbox: 'danger-full-access' },
-        { codexBin: join(h.workspace.path, 'no-such-codex') },
+        { cwd: h.workspace.path, codexBin: join(h.workspace.path, 'no-such-codex') },
       ),
     );
     expect(privileged.kind).toBe('connect');
@@ -200,16 +212,19 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     expect(privileged.message).toMatch(/privileged/);
     let traced = 0;
     const typo = await failureOf(
-      quickRunWithProfile(h.workspace.path, 'x', { priviledged: true } as never, {
+      quickRunWithProfile('x', { priviledged: true } as never, {
+        cwd: h.workspace.path,
         ...options(),
         trace: () => traced++,
       }),
     );
     expect(typo.code).toBe('VALIDATION_FAILED');
     expect(traced).toBe(0);
-    const relative = await failureOf(quickRun('relative/dir', 'x', options()));
+    // A relative cwd is resolved against process.cwd() (there: no such directory).
+    const relative = await failureOf(quickRun('x', { cwd: 'relative/dir', ...options() }));
     expect(relative.code).toBe('VALIDATION_FAILED');
-    const optionTypo = await failureOf(quickRun(h.workspace.path, 'x', { codexbin: '/x' } as never));
+    expect(relative.message).toContain(resolve('relative/dir'));
+    const optionTypo = await failureOf(quickRun('x', { cwd: h.workspace.path, codexbin: '/x' } as never));
     expect(optionTypo).toMatchObject({
       kind: 'connect',
       code: 'VALIDATION_FAILED',
@@ -229,7 +244,6 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     };
     h.model.enqueue(message('{"answer":"bonjour"}'));
     const result = await quickRunWithProfile(
-      h.workspace.path,
       'greet me',
       {
         model: 'profile-model',
@@ -238,7 +252,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
         images: [image],
         outputSchema: schema,
       },
-      options(),
+      { cwd: h.workspace.path, ...options() },
     );
     expect(result.text).toBe('{"answer":"bonjour"}');
     const request = h.model.requests.at(-1)!;
@@ -261,7 +275,6 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
     );
     const seen: string[] = [];
     const result = await quickRunWithProfile(
-      h.workspace.path,
       'run it',
       {
         approval: 'on-request',
@@ -271,7 +284,7 @@ describe.runIf(procAvailable)('quickRun against the real codex', () => {
           return 'decline';
         },
       },
-      options(),
+      { cwd: h.workspace.path, ...options() },
     );
     expect(seen).toEqual(['commandExecution']);
     expect(result.text).toBe('handled');

@@ -18,10 +18,10 @@ describe('tools in a RunProfile', () => {
   it('quickRunWithProfile offers the tool, runs it and passes the answer to the model', async () => {
     h.model.enqueue(step(functionCall('add', { a: 2, b: 3 }, { callId: 'call_add' })), message('five'));
     const result = await quickRunWithProfile(
-      h.workspace.path,
       'add 2 and 3',
       { tools: [add] },
       {
+        cwd: h.workspace.path,
         codexHome: h.home.path,
       },
     );
@@ -61,10 +61,10 @@ describe('tools in a RunProfile', () => {
   it('refuses bad tools and MCP servers before spawning codex', async () => {
     const spawnedBefore = h.model.requests.length;
     const refused = await quickRunWithProfile(
-      h.workspace.path,
       'x',
       { tools: [add, add] },
       {
+        cwd: h.workspace.path,
         codexHome: h.home.path,
       },
     ).catch((e: unknown) => e);

@@ -221,7 +221,7 @@ export class Client implements SessionHost, SessionSource {
     await this.close();
   }
 
-  /** @internal SessionHost */
+  /** For the client's sessions (`SessionHost`); not for callers. */
   turnFinished({ result, error }: { result: PromptRunResult; error?: CodexusError }): void {
     if (error) this.turnCounts.failed++;
     else if (result.status === 'interrupted') this.turnCounts.interrupted++;
@@ -230,13 +230,13 @@ export class Client implements SessionHost, SessionSource {
     if (this.turnDurations.length > TURN_WINDOW) this.turnDurations.shift();
   }
 
-  /** @internal SessionHost */
+  /** For the client's sessions (`SessionHost`); not for callers. */
   sessionClosed(session: Session): void {
     this.sessions.delete(session);
   }
 
   /**
-   * @internal SessionHost: unsubscribes from a closed session's thread so codex unloads it. Not while
+   * For the client's sessions (`SessionHost`): unsubscribes from a closed session's thread so codex unloads it. Not while
    * the client closes: ending the connection unsubscribes from every thread at once.
    */
   async releaseThread(session: Session): Promise<void> {

@@ -30,7 +30,7 @@ import { quickRun } from '@codexus/quick';
 
 const h = await hermetic([message(${JSON.stringify(QUICK_TEXT)})]);
 try {
-  const result = await quickRun(h.workspace.path, 'Say hello.', { codexHome: h.home.path, timeoutMs: 60_000 });
+  const result = await quickRun('Say hello.', { cwd: h.workspace.path, home: h.home, timeoutMs: 60_000 });
   console.log('${RESULT_PREFIX}' + JSON.stringify({
     resolved: import.meta.resolve('@codexus/quick'),
     status: result.status,
@@ -48,7 +48,7 @@ import { quickRun } from '@codexus/quick';
 
 let outcome;
 try {
-  await quickRun(process.cwd(), 'Say hello.', { timeoutMs: 10_000 });
+  await quickRun('Say hello.', { timeoutMs: 10_000 });
   outcome = { ok: true };
 } catch (error) {
   outcome = { name: error.name, code: error.code, kind: error.kind, message: String(error.message) };
@@ -115,9 +115,9 @@ import { createCodexHome, message, type ScriptedModel, startScriptedModel } from
 export async function run(cwd: string): Promise<string> {
   const model: ScriptedModel = await startScriptedModel([message('typed')]);
   const home = await createCodexHome({ modelUrl: model.url });
-  const options: QuickRunOptions = { codexHome: home.path, timeoutMs: 60_000 };
+  const options: QuickRunOptions = { cwd, home, timeoutMs: 60_000 };
   try {
-    const result = await quickRun(cwd, 'hello', options);
+    const result = await quickRun('hello', options);
     const text: string = result.text;
     return text;
   } catch (error) {
@@ -130,7 +130,7 @@ export async function run(cwd: string): Promise<string> {
 }
 
 // @ts-expect-error cwd is a string
-void quickRun(42, 'hello');
+void quickRun('hello', { cwd: 42 });
 `,
   runtime: `import { AppServer, Client, CodexusError, type PromptRunResult } from '@codexus/runtime';
 
