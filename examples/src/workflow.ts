@@ -14,7 +14,7 @@ export async function main(): Promise<void> {
     streamedMessage(['Your project ', 'is called ', '"lantern".']),
   ]);
   say.heading('layer 2: Workflow');
-  await using workflow = await Workflow.connect({ cwd: env.cwd, profile: { effort: 'low' }, ...env.client });
+  await using workflow = await Workflow.connect({ cwd: env.cwd, effort: 'low', ...env.client });
 
   say.prompt('Remember: this project is called "lantern".');
   say.result(await workflow.run('Remember: this project is called "lantern". Reply briefly.'));

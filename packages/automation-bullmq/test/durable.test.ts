@@ -14,7 +14,7 @@ import {
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DurableAutomation, type DurableEvent, type RunRecord, startWorker } from '../src/index.js';
-import { uniqueName, until } from './helpers.js';
+import { scheduleEnded, uniqueName, until } from './helpers.js';
 import { type RedisServer, redisAvailable, startRedis } from './redis-server.js';
 
 describe.skipIf(!redisAvailable())('durable automation against the real codex and a real Redis', () => {
@@ -57,14 +57,7 @@ describe.skipIf(!redisAvailable())('durable automation against the real codex an
   }
 
   async function finalState(durable: DurableAutomation, id: string) {
-    return until(
-      async () => {
-        const info = await durable.getSchedule(id);
-        return info && info.state !== 'active' ? info : undefined;
-      },
-      15_000,
-      `schedule ${id} final`,
-    );
+    return scheduleEnded(durable, id, 15_000, `schedule ${id} final`);
   }
 
   it('three runs every 300 ms on one thread, recorded in order, with events; redefining does not duplicate', async () => {

@@ -1,20 +1,13 @@
 import { compareVersions } from '@codexus/core';
 import { Client } from '@codexus/runtime';
-import {
-  codexBinVersion,
-  delayed,
-  message,
-  type ScriptedHarness,
-  startScriptedHarness,
-} from '@codexus/testkit';
+import { codexBinVersion, delayed, message } from '@codexus/testkit';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DurableAutomation, type RunRecord, startWorker } from '../src/index.js';
 import { Ledger } from '../src/internal/ledger.js';
 import { TICK_JOB_OPTIONS } from '../src/internal/tick.js';
-import { uniqueName, until } from './helpers.js';
-import { type RedisServer, redisAvailable, startRedis } from './redis-server.js';
+import { uniqueName, until, useRedisHarness } from './helpers.js';
+import { redisAvailable } from './redis-server.js';
 
 /**
  * The reconcile paths a kill rarely hits on cue, driven directly: an unfinished record (as a worker
@@ -22,44 +15,31 @@ import { type RedisServer, redisAvailable, startRedis } from './redis-server.js'
  * check does.
  */
 describe.skipIf(!redisAvailable())('reconciling a lost run against the real codex', () => {
-  let redis: RedisServer;
-  let h: ScriptedHarness<Client>;
-  let raw: Redis;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    raw = new Redis(redis.connection);
-    h = await startScriptedHarness({
-      connect: (home) => Client.connect({ codexHome: home.path, env: home.env }),
-    });
-  });
-  afterAll(async () => {
-    await h?.close();
-    raw?.disconnect();
-    await redis?.[Symbol.asyncDispose]();
+  const rh = useRedisHarness({
+    connect: (home) => Client.connect({ codexHome: home.path, env: home.env }),
   });
 
   /** A schedule that never ticks by itself, a worker, and a way to hand it a lost run. */
   async function setup() {
     const name = uniqueName('r');
-    const durable = new DurableAutomation({ connection: redis.connection, name });
+    const durable = new DurableAutomation({ connection: rh.redis.connection, name });
     const startAt = new Date(Date.now() + 3_600_000);
     await durable.defineSchedule({
       id: 's',
       every: 3_600_000,
       startAt,
       prompt: 'work',
-      session: { cwd: h.workspace.path },
+      session: { cwd: rh.h.workspace.path },
     });
     const worker = await startWorker({
-      connection: redis.connection,
+      connection: rh.redis.connection,
       name,
-      client: h.client,
+      client: rh.h.client,
       lockDurationMs: 2_000,
       reconcileWaitMs: 15_000,
     });
-    const queue = new Queue(`codexus-${name}`, { connection: { ...redis.connection } });
-    const ledger = new Ledger(raw, name);
+    const queue = new Queue(`codexus-${name}`, { connection: { ...rh.redis.connection } });
+    const ledger = new Ledger(rh.raw, name);
     /** Writes `run` unfinished, queues its tick, and waits for the worker to finish it. */
     const handOver = async (run: RunRecord) => {
       await ledger.putRun(run);
@@ -87,8 +67,8 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
 
   /** A turn that ran to completion on a new thread (the session closed again). */
   async function completedTurn(text: string) {
-    const session = await h.client.startSession({ cwd: h.workspace.path });
-    h.model.enqueue(message(text));
+    const session = await rh.h.client.startSession({ cwd: rh.h.workspace.path });
+    rh.h.model.enqueue(message(text));
     try {
       return await session.ask('work');
     } finally {
@@ -118,7 +98,7 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
   it('the turn completed before the worker died: recorded from the thread, not run again', async () => {
     await using t = await setup();
     const turn = await completedTurn('done before the kill');
-    const before = h.model.requests.length;
+    const before = rh.h.model.requests.length;
     const run = await t.handOver(lostRun(turn.threadId, turn.turnId, 1));
     expect(run).toMatchObject({
       outcome: 'recovered',
@@ -128,14 +108,14 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
       recovery: { action: 'recordedFromThread' },
     });
     expect(run.attempts[0]?.end).toBe('lost');
-    expect(h.model.requests.length).toBe(before); // no second turn
+    expect(rh.h.model.requests.length).toBe(before); // no second turn
     expect((await t.durable.getSchedule('s'))?.lastRun?.id).toBe(run.id);
   });
 
   it('the turn is not in the thread: run once more, with the reason', async () => {
     await using t = await setup();
     const turn = await completedTurn('first');
-    h.model.enqueue(message('again'));
+    rh.h.model.enqueue(message('again'));
     const run = await t.handOver(lostRun(turn.threadId, 'no-such-turn', 1));
     expect(run).toMatchObject({
       outcome: 'rerun',
@@ -150,11 +130,11 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
   it('lost again after its one re-run: abandoned with the reason, no third turn', async () => {
     await using t = await setup();
     const turn = await completedTurn('first');
-    const before = h.model.requests.length;
+    const before = rh.h.model.requests.length;
     const run = await t.handOver(lostRun(turn.threadId, 'gone-twice', 2));
     expect(run).toMatchObject({ outcome: 'abandoned', recovery: { action: 'abandoned' } });
     expect(run.recovery?.reason).toContain('already re-run once');
-    expect(h.model.requests.length).toBe(before);
+    expect(rh.h.model.requests.length).toBe(before);
   });
 
   it('lost between turn/start and the turn id: the turn started after the intent is recorded, not re-run', async () => {
@@ -164,7 +144,7 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
     await new Promise((r) => setTimeout(r, 20));
     const turn = await completedTurn('after the intent');
     expect(turn.threadId).not.toBe(prior.threadId);
-    const before = h.model.requests.length;
+    const before = rh.h.model.requests.length;
     const run: RunRecord = {
       id: `intent-${turn.turnId}`,
       scheduleId: 's',
@@ -183,7 +163,7 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
     });
     expect(done.recovery?.reason).toContain('before it recorded the turn id');
     expect(done.attempts).toEqual([expect.objectContaining({ end: 'lost', turnId: turn.turnId })]);
-    expect(h.model.requests.length).toBe(before); // no second turn
+    expect(rh.h.model.requests.length).toBe(before); // no second turn
   });
 
   it('an intent with no turn after it in the thread: run once (nothing had started)', async () => {
@@ -191,7 +171,7 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
     const prior = await completedTurn('older turn');
     const intentAt = Date.now() + 5;
     await new Promise((r) => setTimeout(r, 20));
-    h.model.enqueue(message('the run'));
+    rh.h.model.enqueue(message('the run'));
     const done = await t.handOver({
       id: `intent-none-${prior.turnId}`,
       scheduleId: 's',
@@ -208,11 +188,11 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
   it('a stalled, not dead, worker: its turn still runs in its codex; reconcile waits and records it, no second turn', async () => {
     await using t = await setup();
     // The stalled worker's codex: another process on the same CODEX_HOME, its turn in flight.
-    const stalled = await Client.connect({ codexHome: h.home.path, env: h.home.env });
+    const stalled = await Client.connect({ codexHome: rh.h.home.path, env: rh.h.home.env });
     try {
-      const session = await stalled.startSession({ cwd: h.workspace.path });
-      h.model.enqueue(delayed(2_000, message('finished late')));
-      const before = h.model.requests.length + 1; // the stalled turn's request
+      const session = await stalled.startSession({ cwd: rh.h.workspace.path });
+      rh.h.model.enqueue(delayed(2_000, message('finished late')));
+      const before = rh.h.model.requests.length + 1; // the stalled turn's request
       const stream = session.askStream('work');
       const turnId = await stream.turnIdReady;
       const reconciled = t.handOver(lostRun(session.threadId, turnId, 1));
@@ -229,7 +209,7 @@ describe.skipIf(!redisAvailable())('reconciling a lost run against the real code
         recovery: { action: 'recordedFromThread' },
       });
       expect(run.recovery?.reason).toContain('stalled');
-      expect(h.model.requests.length).toBe(before); // the one request of the stalled turn
+      expect(rh.h.model.requests.length).toBe(before); // the one request of the stalled turn
     } finally {
       await stalled.close();
     }

@@ -3,55 +3,38 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchAppServer } from '@codexus/core';
 import { Client, ClientPool } from '@codexus/runtime';
-import { message, type ScriptedHarness, startScriptedHarness } from '@codexus/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { message } from '@codexus/testkit';
+import { describe, expect, it } from 'vitest';
 import { DurableAutomation, type DurableEvent, type RunRecord, startWorker } from '../src/index.js';
-import { uniqueName, until } from './helpers.js';
-import { type RedisServer, redisAvailable, startRedis } from './redis-server.js';
+import { scheduleEnded, uniqueName, until, useRedisHarness } from './helpers.js';
+import { redisAvailable } from './redis-server.js';
 
 /**
  * A worker whose codex goes away: it pauses, retries the tick with backoff and records it, and
  * resumes once its client is healthy again; the schedule never stops over it.
  */
 describe.skipIf(!redisAvailable())('a worker whose codex goes away (real codex, real Redis)', () => {
-  let redis: RedisServer;
-  let h: ScriptedHarness<undefined>;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    h = await startScriptedHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-    await redis?.[Symbol.asyncDispose]();
-  });
+  const rh = useRedisHarness();
 
   /** Runs a 3-run schedule on `name`; `outage` runs after the first run; returns the runs and events. */
   async function scheduleThrough(name: string, outage: () => Promise<void>) {
-    await using durable = new DurableAutomation({ connection: redis.connection, name });
+    await using durable = new DurableAutomation({ connection: rh.redis.connection, name });
     const events: DurableEvent[] = [];
     const stop = new AbortController();
     void (async () => {
       for await (const e of durable.events({ signal: stop.signal, fromStart: true })) events.push(e);
     })();
-    h.model.enqueue(message('one'), message('two'), message('three'));
+    rh.h.model.enqueue(message('one'), message('two'), message('three'));
     await durable.defineSchedule({
       id: 'out',
       every: 300,
       prompt: 'p',
-      session: { cwd: h.workspace.path },
+      session: { cwd: rh.h.workspace.path },
       maxRuns: 3,
     });
     await until(async () => ((await durable.getSchedule('out'))?.runs ?? 0) >= 1, 15_000, 'the first run');
     await outage();
-    const final = await until(
-      async () => {
-        const info = await durable.getSchedule('out');
-        return info && info.state !== 'active' ? info : undefined;
-      },
-      60_000,
-      'the schedule completes after the outage',
-    );
+    const final = await scheduleEnded(durable, 'out', 60_000, 'the schedule completes after the outage');
     const runs = (await durable.getRuns('out', { limit: 100 })).reverse();
     await until(async () => events.some((e) => e.type === 'workerResumed'), 10_000, 'workerResumed');
     stop.abort();
@@ -78,11 +61,11 @@ describe.skipIf(!redisAvailable())('a worker whose codex goes away (real codex, 
     const clients: Client[] = [];
     const errors: Error[] = [];
     await using worker = await startWorker({
-      connection: redis.connection,
+      connection: rh.redis.connection,
       name,
       lockDurationMs: 2_000,
       clientFactory: async () => {
-        const client = await Client.connect({ codexHome: h.home.path, env: h.home.env });
+        const client = await Client.connect({ codexHome: rh.h.home.path, env: rh.h.home.env });
         clients.push(client);
         return client;
       },
@@ -110,11 +93,12 @@ describe.skipIf(!redisAvailable())('a worker whose codex goes away (real codex, 
     const name = uniqueName('pool');
     const dir = await mkdtemp(join(tmpdir(), 'codexus-pool-'));
     const listen = `unix://${join(dir, 'app.sock')}`;
-    const launch = () => launchAppServer({ codexHome: h.home.path, env: h.home.env, listen, auth: 'none' });
+    const launch = () =>
+      launchAppServer({ codexHome: rh.h.home.path, env: rh.h.home.env, listen, auth: 'none' });
     let server = await launch();
     try {
       await using worker = await startWorker({
-        connection: redis.connection,
+        connection: rh.redis.connection,
         name,
         lockDurationMs: 2_000,
         clientFactory: () =>
@@ -140,19 +124,24 @@ describe.skipIf(!redisAvailable())('a worker whose codex goes away (real codex, 
 
   it('a given client (no clientFactory) whose codex dies: the worker closes with a clear error; the schedule stays', async () => {
     const name = uniqueName('gone');
-    await using durable = new DurableAutomation({ connection: redis.connection, name });
-    const client = await Client.connect({ codexHome: h.home.path, env: h.home.env });
+    await using durable = new DurableAutomation({ connection: rh.redis.connection, name });
+    const client = await Client.connect({ codexHome: rh.h.home.path, env: rh.h.home.env });
     const errors: Error[] = [];
     try {
       await using worker = await startWorker({
-        connection: redis.connection,
+        connection: rh.redis.connection,
         name,
         client,
         lockDurationMs: 2_000,
         onError: (e) => errors.push(e),
       });
-      h.model.enqueue(message('only'));
-      await durable.defineSchedule({ id: 'g', every: 300, prompt: 'p', session: { cwd: h.workspace.path } });
+      rh.h.model.enqueue(message('only'));
+      await durable.defineSchedule({
+        id: 'g',
+        every: 300,
+        prompt: 'p',
+        session: { cwd: rh.h.workspace.path },
+      });
       await until(async () => ((await durable.getSchedule('g'))?.runs ?? 0) >= 1, 15_000, 'the first run');
       process.kill((client.runtime.connection.transport as { pid?: number }).pid!, 'SIGKILL');
       await until(async () => worker.closed, 15_000, 'the worker closes itself');

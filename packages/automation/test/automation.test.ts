@@ -7,6 +7,7 @@ import {
   failure,
   hang,
   message,
+  processAlive,
   type ScriptEntry,
   startScriptedModel,
   userTexts,
@@ -186,19 +187,10 @@ describe('after done', () => {
       expect(clock.pending).toBe(0);
       await client.close();
       expect(client.runtime.lifecycle).toBe('closed');
-      expect(isAlive(pid!)).toBe(false);
+      expect(processAlive(pid!)).toBe(false);
     } finally {
       await model.close();
       await home.dispose();
     }
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -62,7 +62,7 @@ export function sessionConfig(flags: SessionFlags): SessionConfig {
     sandbox: flags.sandbox,
     approval: flags.approval,
     effort: flags.effort,
-    timeoutMs: timeoutMs(flags.timeout),
+    turnTimeoutMs: timeoutMs(flags.timeout),
     ...(flags.model !== undefined ? { model: flags.model } : {}),
     ...(flags.privileged ? { privileged: true } : {}),
   };

@@ -100,7 +100,7 @@ export class TurnRenderer {
       return;
     }
     if (item.type === 'fileChange') {
-      const changes = Array.isArray(item.changes) ? (item.changes as Record<string, unknown>[]) : [];
+      const changes = Array.isArray(item.changes) ? item.changes : [];
       const status = String(item.status ?? '');
       for (const change of changes) {
         const kind = kindOf(change.kind);
@@ -111,8 +111,8 @@ export class TurnRenderer {
   }
 }
 
-function commandOf(item: TurnItem): string {
-  const command = item.command;
+function commandOf(item: Extract<TurnItem, { type: 'commandExecution' }>): string {
+  const command: unknown = item.command; // an older codex sent the argv as a list
   if (Array.isArray(command)) return command.join(' ');
   return typeof command === 'string' ? command : '(command)';
 }

@@ -97,9 +97,9 @@ describe('--timeout', () => {
       command.parse(args, { from: 'user' });
       return sessionConfig(command.opts());
     };
-    expect(parse([]).timeoutMs).toBe(30 * 60 * 1000);
-    expect(parse(['--timeout', '5']).timeoutMs).toBe(5000);
-    expect(parse(['--timeout', '1.5']).timeoutMs).toBe(1500);
+    expect(parse([]).turnTimeoutMs).toBe(30 * 60 * 1000);
+    expect(parse(['--timeout', '5']).turnTimeoutMs).toBe(5000);
+    expect(parse(['--timeout', '1.5']).turnTimeoutMs).toBe(1500);
   });
 
   it('is a usage error (exit 2) when not a positive number', async () => {

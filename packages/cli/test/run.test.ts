@@ -83,9 +83,8 @@ describe.skipIf(!tmuxBin)('codexus run in a terminal (tmux), real codex', () => 
     expect(types).toContain('turnStarted');
     expect(types).toContain('turnCompleted');
     const command = events.find((e) => e.type === 'itemCompleted' && e.item.type === 'commandExecution');
-    expect(command?.type === 'itemCompleted' && String(command.item.aggregatedOutput)).toContain(
-      'from-the-shell',
-    );
+    const item = command?.type === 'itemCompleted' ? command.item : undefined;
+    expect(item?.type === 'commandExecution' && String(item.aggregatedOutput)).toContain('from-the-shell');
     expect(events.find((e) => e.type === 'approvalAnswered')).toMatchObject({
       decision: 'accept',
       by: 'user',

@@ -1,9 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processAlive } from '@codexus/testkit';
 
 /** The built CLI (`pnpm --filter @codexus/cli run build` first; the test setup builds it). */
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -158,24 +159,7 @@ export async function survivors<P extends { pid: number }>(
   timeoutMs = 10_000,
 ): Promise<P[]> {
   const deadline = Date.now() + timeoutMs;
-  while (processes.some((p) => alive(p.pid)) && Date.now() < deadline)
+  while (processes.some((p) => processAlive(p.pid)) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));
-  return processes.filter((p) => alive(p.pid));
-}
-
-/**
- * Whether a process with this pid is alive (a zombie waiting to be reaped is not). The plugin's
- * shell-command-hook test has the same check: a shared one belongs in @codexus/testkit.
- */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
+  return processes.filter((p) => processAlive(p.pid));
 }

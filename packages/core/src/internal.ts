@@ -1,7 +1,9 @@
 /**
  * `@codexus/core/internal`: helpers the sibling packages share (queues, emitters, timing, call
- * scopes, exit cleanup). Not part of the public API: no semver promise, no API report.
+ * scopes, exit cleanup, whether a pid runs). Not part of the public API: no semver promise, no API
+ * report.
  */
+export { processAlive } from '@codexus/process';
 export { AsyncQueue } from './async-queue.js';
 export { Emitter } from './emitter.js';
 export { onProcessExit } from './exit-cleanup.js';

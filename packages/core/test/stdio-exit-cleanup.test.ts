@@ -1,19 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { waitForProcessExit } from '@codexus/testkit';
 import { describe, expect, it } from 'vitest';
 
 const fixture = fileURLToPath(new URL('./fixtures/stdio-child-exit.ts', import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs the fixture; resolves with the grandchild's pid once the fixture program has exited. */
 function run(mode: 'exit' | 'SIGTERM'): Promise<{ pid: number; code: number | null; signal: string | null }> {
@@ -47,7 +39,7 @@ describe('a spawned codex never outlives the program (stdio transport exit clean
       if (mode === 'SIGTERM')
         expect(signal).toBe('SIGTERM'); // still dies by the signal
       else expect(code).toBe(0);
-      await expect.poll(() => alive(pid), { timeout: 5_000 }).toBe(false);
+      await waitForProcessExit(pid, { timeoutMs: 5_000 });
     },
     30_000,
   );

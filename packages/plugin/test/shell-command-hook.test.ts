@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForProcessExit } from '@codexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HookContext, HookError } from '../src/index.js';
 import { ShellCommandHook, ShellCommandPostHook } from '../src/node.js';
@@ -42,27 +42,14 @@ async function failure(promise: Promise<unknown>): Promise<HookError> {
   return error;
 }
 
-/** Running (a zombie waiting for its reaper counts as dead: it was killed). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc here: kill(pid, 0) said it exists
-  }
-}
-
-/** The process whose pid a fixture wrote to `pidFile` is gone, or goes within a bounded wait (2 s). */
+/**
+ * The process whose pid a fixture wrote to `pidFile` is gone, or goes within a bounded wait (2 s).
+ * A zombie waiting for its reaper counts as gone: it was killed.
+ */
 async function expectGone(pidFile: string): Promise<void> {
   const pid = Number(await readFile(pidFile, 'utf8'));
   expect(pid).toBeGreaterThan(0);
-  const until = Date.now() + 2_000;
-  while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  expect(alive(pid), `pid ${pid} still running`).toBe(false);
+  await waitForProcessExit(pid, { timeoutMs: 2_000 });
 }
 
 describe('ShellCommandHook (a real script)', () => {

@@ -1,7 +1,7 @@
 /**
  * @codexus/process: the process leaf below `@codexus/core` and `@codexus/testkit`: one codex binary
- * lookup, bounded line framing and stderr tail, one shutdown ladder, and a line-speaking child
- * process built from them. Node built-ins only.
+ * lookup, bounded line framing and stderr tail, one shutdown ladder, a line-speaking child process
+ * built from them, and one "is this pid alive" check. Node built-ins only.
  */
 
 export {
@@ -24,6 +24,7 @@ export {
   type OversizedLine,
   startLineProcess,
 } from './line-process.js';
+export { processAlive } from './process-alive.js';
 export {
   CODEX_BIN_ENV,
   type CodexBinSource,

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { type CodexusErrorCode, validationError } from '@codexus/core';
 import {
   assertCwdDirectory,
@@ -13,7 +12,7 @@ import { QUICK_CLIENT_KEYS, type QuickClientOptions } from './client-options.js'
 import { anySignal, connectClient, runCall, startProfileSession } from './internal/connect-client.js';
 import { preRun } from './internal/run-hooks.js';
 import { settle } from './internal/settle.js';
-import { validateOptions } from './internal/validate.js';
+import { resolveCwd, splitCallOptions, validateOptions } from './internal/validate.js';
 import { QuickRunError } from './quick-run-error.js';
 import { type ResolvedRunProfile, type RunProfile, resolveRunProfile } from './run-profile.js';
 
@@ -52,11 +51,13 @@ export function quickRun<S extends OutputSpec>(
 ): Promise<StructuredRunResult<InferOutputOf<S>>>;
 export function quickRun(prompt: Prompt, options?: QuickRunOptions): Promise<PromptRunResult>;
 export function quickRun(prompt: Prompt, options: QuickRunOptions = {}): Promise<PromptRunResult> {
-  const call: Record<string, unknown> = {};
-  const profile: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options ?? {}))
-    (CALL_KEYS.includes(key) ? call : profile)[key] = value;
-  return quickRunWithProfile(prompt, profile as RunProfile, call as QuickRunCallOptions);
+  let split: ReturnType<typeof splitCallOptions>;
+  try {
+    split = splitCallOptions(options ?? {}, CALL_KEYS);
+  } catch (error) {
+    return Promise.reject(new QuickRunError('connect', error));
+  }
+  return quickRunWithProfile(prompt, split.profile as RunProfile, split.call as QuickRunCallOptions);
 }
 
 /**
@@ -82,9 +83,7 @@ export async function quickRunWithProfile(
   let settings: ResolvedRunProfile;
   try {
     validateOptions(options, CALL_KEYS);
-    if (options.cwd !== undefined && (typeof options.cwd !== 'string' || options.cwd === ''))
-      throw validationError('cwd', 'cwd must be a non-empty path');
-    settings = resolveRunProfile(resolve(options.cwd ?? '.'), profile);
+    settings = resolveRunProfile(resolveCwd(options.cwd), profile);
     // A local codex would start anyway and every command in the turn would fail: refuse first.
     if (options.remote === undefined) await assertCwdDirectory(settings.session.cwd);
   } catch (error) {

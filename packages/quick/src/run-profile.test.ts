@@ -44,7 +44,7 @@ describe('resolveRunProfile', () => {
       effort: 'high',
       approval: 'on-request',
       sandbox: 'workspace-write',
-      timeoutMs: 5_000,
+      turnTimeoutMs: 5_000,
       privileged: false,
       unloadDelayMs: 0,
       instructions: 'Be brief.',
@@ -70,8 +70,8 @@ describe('resolveRunProfile', () => {
     expect(bad({ approvalHandler: 'accept' })).toBe('approvalHandler');
     expect(bad({ outputSchema: [] })).toBe('outputSchema');
     expect(bad({ effort: 'max' })).toBe('effort');
-    // The session's path: the profile's turnTimeoutMs is the session's timeoutMs.
-    expect(bad({ turnTimeoutMs: 0 })).toBe('timeoutMs');
+    // The profile's turnTimeoutMs is the session's, under the same name.
+    expect(bad({ turnTimeoutMs: 0 })).toBe('turnTimeoutMs');
     expect(bad(null)).toBe('profile');
     expect(validationPath(() => resolveRunProfile('relative', {}))).toBe('cwd');
   });

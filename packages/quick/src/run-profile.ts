@@ -113,7 +113,7 @@ export function resolveRunProfile(cwd: string, profile: RunProfile = {}): Resolv
     approval: profile.approval,
     sandbox: profile.sandbox,
     effort: profile.effort,
-    timeoutMs: profile.turnTimeoutMs,
+    turnTimeoutMs: profile.turnTimeoutMs,
     privileged: profile.privileged,
     instructions,
     approvalHandler,

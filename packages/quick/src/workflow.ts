@@ -14,18 +14,23 @@ import { QUICK_CLIENT_KEYS, type QuickClientOptions } from './client-options.js'
 import { connectClient, runCall, startProfileSession } from './internal/connect-client.js';
 import { preRun } from './internal/run-hooks.js';
 import { settle } from './internal/settle.js';
-import { validateOptions } from './internal/validate.js';
+import { resolveCwd, splitCallOptions, validateOptions } from './internal/validate.js';
 import { QuickRunError } from './quick-run-error.js';
 import { type ResolvedRunProfile, type RunProfile, resolveRunProfile } from './run-profile.js';
 import { type StartedRun, WorkflowRun } from './workflow-run.js';
 
-export interface WorkflowConfig extends QuickClientOptions {
-  /** The working directory of every run (absolute path). */
-  cwd: string;
-  /** How to run; the safe defaults apply to what it leaves out. */
-  profile?: RunProfile;
+/**
+ * `Workflow.connect`'s one options object, the shape of `quickRun`'s: where the runs happen and which
+ * codex (`cwd`, `signal`, the client settings), the workflow's own switch, and the run profile's
+ * fields side by side.
+ */
+export interface WorkflowConfig extends QuickClientOptions, RunProfile {
+  /** The working directory of every run. Default: `process.cwd()`; a relative path is resolved against it. */
+  cwd?: string;
   /** Start a new thread for every run (no shared history). Default false: one thread for all runs. */
   freshThreadPerRun?: boolean;
+  /** Aborts the connect (spawn, handshake, first thread); each run takes its own `signal`. */
+  signal?: AbortSignal;
 }
 
 export interface WorkflowRunOptions {
@@ -40,7 +45,7 @@ export interface WorkflowRunOptions {
   output?: OutputSpec;
 }
 
-const CONFIG_KEYS = [...QUICK_CLIENT_KEYS, 'cwd', 'profile', 'freshThreadPerRun'];
+const CALL_KEYS = [...QUICK_CLIENT_KEYS, 'cwd', 'freshThreadPerRun', 'signal'];
 const RUN_KEYS = ['signal', 'turnTimeoutMs', 'images', 'outputSchema', 'output'];
 
 /**
@@ -79,33 +84,35 @@ export class Workflow implements AsyncDisposable {
    * Validates the config (before anything is spawned), spawns codex and starts the first thread.
    * Rejects with a {@link QuickRunError} of kind `connect`; nothing is left running then.
    */
-  static async connect(config: WorkflowConfig, options: { signal?: AbortSignal } = {}): Promise<Workflow> {
+  static async connect(config: WorkflowConfig = {}): Promise<Workflow> {
     let settings: ResolvedRunProfile;
+    let call: WorkflowConfig;
     try {
-      validateOptions(config, CONFIG_KEYS);
-      validateOptions(options, ['signal']);
-      if (config.freshThreadPerRun !== undefined && typeof config.freshThreadPerRun !== 'boolean') {
+      const split = splitCallOptions(config, CALL_KEYS);
+      call = split.call as WorkflowConfig;
+      validateOptions(call, CALL_KEYS);
+      if (call.freshThreadPerRun !== undefined && typeof call.freshThreadPerRun !== 'boolean') {
         throw validationError('freshThreadPerRun', 'freshThreadPerRun must be a boolean');
       }
-      settings = resolveRunProfile(config.cwd, config.profile);
-      if (config.remote === undefined) await assertCwdDirectory(settings.session.cwd);
+      settings = resolveRunProfile(resolveCwd(call.cwd), split.profile as RunProfile);
+      if (call.remote === undefined) await assertCwdDirectory(settings.session.cwd);
     } catch (error) {
       throw new QuickRunError('connect', error);
     }
     let client: Client;
     try {
-      client = await connectClient(config, options.signal, settings);
+      client = await connectClient(call, call.signal, settings);
     } catch (error) {
       throw new QuickRunError('connect', error);
     }
-    const started = await settle(() => startProfileSession(client, settings, options.signal));
+    const started = await settle(() => startProfileSession(client, settings, call.signal));
     if (!started.ok) {
       const shutdown = await settle(() => client.close());
       throw new QuickRunError('connect', started.error, {
         shutdownError: shutdown.ok ? undefined : shutdown.error,
       });
     }
-    return new Workflow(client, settings, config.freshThreadPerRun === true, started.value);
+    return new Workflow(client, settings, call.freshThreadPerRun === true, started.value);
   }
 
   /** The working directory of every run. */

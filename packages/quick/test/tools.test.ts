@@ -45,7 +45,7 @@ describe('tools in a RunProfile', () => {
         cwd: h.workspace.path,
         codexHome: h.home.path,
         freshThreadPerRun,
-        profile: { tools: [add] },
+        tools: [add],
       });
       const seen = new Set<string>();
       expect((await workflow.run('1+1')).text).toBe('two');
@@ -74,7 +74,7 @@ describe('tools in a RunProfile', () => {
     const badMcp = await Workflow.connect({
       cwd: h.workspace.path,
       codexHome: h.home.path,
-      profile: { mcpServers: { w: { url: 'ftp://nowhere' } } },
+      mcpServers: { w: { url: 'ftp://nowhere' } },
     }).catch((e: unknown) => e);
     expect(String((badMcp as QuickRunError).cause ?? badMcp)).toMatch(/mcpServers\.w\.url/);
     expect(h.model.requests.length).toBe(spawnedBefore);

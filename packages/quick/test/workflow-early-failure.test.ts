@@ -13,18 +13,16 @@ describe('Workflow.run failing before its turn starts (real codex)', () => {
     workflow = await Workflow.connect({
       cwd: h.workspace.path,
       codexHome: h.home.path,
-      profile: {
-        hooks: [
-          {
-            name: 'deny-secret',
-            phases: ['PreRun'],
-            run: (ctx) =>
-              ctx.prompt?.includes('secret')
-                ? { type: 'block', reason: { message: 'no secrets' } }
-                : { type: 'continue' },
-          } satisfies PreHook,
-        ],
-      },
+      hooks: [
+        {
+          name: 'deny-secret',
+          phases: ['PreRun'],
+          run: (ctx) =>
+            ctx.prompt?.includes('secret')
+              ? { type: 'block', reason: { message: 'no secrets' } }
+              : { type: 'continue' },
+        } satisfies PreHook,
+      ],
     });
   });
   afterAll(async () => {

@@ -84,7 +84,7 @@ describe.runIf(procAvailable)('Workflow against the real codex', () => {
     const privileged = await Workflow.connect({
       cwd: h.workspace.path,
       codexBin: join(h.workspace.path, 'no-such-codex'),
-      profile: { sandbox: 'danger-full-access' },
+      sandbox: 'danger-full-access',
     }).catch((e: unknown) => e);
     expect(privileged).toMatchObject({ kind: 'connect', code: 'VALIDATION_FAILED' });
     expectNothingLeft();

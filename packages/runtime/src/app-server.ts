@@ -22,7 +22,7 @@ import {
   type ServerNotificationMethod,
   validateParams,
 } from '@codexus/protocol';
-import { type ConnectCallOptions, Runtime, type RuntimeConfig } from './runtime.js';
+import { Runtime, type RuntimeConfig } from './runtime.js';
 import type { NotificationOf, ParamsArgs } from './typed-peer.js';
 import type { WaitForOptions } from './wait-for.js';
 
@@ -63,8 +63,8 @@ export class AppServer implements AsyncDisposable {
   }
 
   /** Spawns codex (or uses the configured transport) and runs the handshake. */
-  static async connect(config: AppServerConfig = {}, options: ConnectCallOptions = {}): Promise<AppServer> {
-    return new AppServer(await Runtime.start(config, options), config);
+  static async connect(config: AppServerConfig = {}): Promise<AppServer> {
+    return new AppServer(await Runtime.start(config), config);
   }
 
   /** Typed access over an existing runtime (e.g. `client.runtime`). */

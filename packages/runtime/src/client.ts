@@ -20,7 +20,7 @@ import {
 import { isRecord, str, threadIdOf } from './internal/wire.js';
 import type { PromptRunResult } from './prompt-run-event.js';
 import { releaseThread } from './release-thread.js';
-import { type ConnectCallOptions, Runtime, type RuntimeConfig, type RuntimeMetrics } from './runtime.js';
+import { Runtime, type RuntimeConfig, type RuntimeMetrics } from './runtime.js';
 import { Session, type SessionHost, type SessionInfo } from './session.js';
 import {
   assertCwdDirectory,
@@ -115,11 +115,11 @@ export class Client implements SessionHost, SessionSource {
   }
 
   /** Spawns codex and runs the handshake (`signal` aborts a handshake in progress). */
-  static async connect(config: ClientConfig = {}, options: ConnectCallOptions = {}): Promise<Client> {
+  static async connect(config: ClientConfig = {}): Promise<Client> {
     const hooks = new HookEngine({ ...config.hookOptions, hooks: config.hooks, logger: config.logger });
     if (config.tools !== undefined) toolSpecs(config.tools); // refuses bad tools before spawning codex
     const runtimeConfig = { ...config, dynamicTools: config.tools !== undefined || config.dynamicTools };
-    return new Client(await Runtime.start(runtimeConfig, options), config, hooks);
+    return new Client(await Runtime.start(runtimeConfig), config, hooks);
   }
 
   get server(): ServerInfo {

@@ -3,7 +3,8 @@ export const SAFE_DEFAULTS = Object.freeze({
   approval: 'never',
   sandbox: 'read-only',
   effort: 'medium',
-  timeoutMs: 120_000,
+  /** Each turn's timeout (ms). */
+  turnTimeoutMs: 120_000,
   privileged: false,
   /** A closed session's thread is unloaded by codex at once (see `SessionConfig.unloadDelayMs`). */
   unloadDelayMs: 0,

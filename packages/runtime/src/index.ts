@@ -71,7 +71,6 @@ export type {
 } from './prompt-run-event.js';
 export type { RestartPolicy } from './restart-policy.js';
 export {
-  type ConnectCallOptions,
   type EventFilter,
   Runtime,
   type RuntimeConfig,
@@ -109,6 +108,7 @@ export type {
   EventOf,
   NotificationListener,
   NotificationOf,
+  NotifyArgs,
   ParamsArgs,
   RequestParams,
   RequestResult,

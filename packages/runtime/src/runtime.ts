@@ -18,10 +18,9 @@ import {
   silentLogger,
   type TransportCloseInfo,
   type TransportFactory,
-  toSubscription,
   type WireTrace,
 } from '@codexus/core';
-import { AsyncQueue, delay, Emitter } from '@codexus/core/internal';
+import { AsyncQueue, Emitter } from '@codexus/core/internal';
 import {
   type ClientNotificationMap,
   type ClientNotificationMethod,
@@ -30,15 +29,16 @@ import {
   type ServerNotificationMethod,
   type ServerRequestMethod,
 } from '@codexus/protocol';
-import { listen } from './internal/listen.js';
-import { threadIdOf } from './internal/wire.js';
-import { type RestartPolicy, restartDelay } from './restart-policy.js';
+import { liveEvents } from './internal/live-events.js';
+import { RestartSupervisor } from './internal/restart-supervisor.js';
+import type { RestartPolicy } from './restart-policy.js';
 import type { RuntimeState } from './runtime-state.js';
 import { type AttachStateOptions, attachStateProjection, type StateAttachment } from './state/index.js';
 import type {
   EventOf,
   NotificationListener,
   NotificationOf,
+  NotifyArgs,
   ParamsArgs,
   RequestParams,
   RequestResult,
@@ -67,13 +67,10 @@ export interface RuntimeConfig extends CodexProcessOptions, CompatibilityOptions
   restart?: RestartPolicy;
   /** Connect through this transport factory instead of spawning codex (remote servers, tests). */
   transport?: TransportFactory;
-}
-
-/** A connection up this long before it fails starts a new outage (the restart budget is full again). */
-const STABLE_CONNECTION_MS = 30_000;
-
-/** Options of the call that connects (not of the connection). */
-export interface ConnectCallOptions {
+  /**
+   * Aborts the connect call (spawn and handshake): it rejects with `ABORTED` and nothing is left
+   * running. It does not apply to the connection once it is up (`close()` ends that), nor to restarts.
+   */
   signal?: AbortSignal;
 }
 
@@ -97,13 +94,9 @@ export interface RuntimeMetrics extends ConnectionMetricsSnapshot {
 export class Runtime implements AsyncDisposable {
   private current: Connected;
   private stateValue: RuntimeState = 'ready';
-  private restarts = 0;
-  /** Restarts since the connection was last stable (see STABLE_CONNECTION_MS). */
-  private outageRestarts = 0;
-  private readySinceMs = Date.now();
+  private readonly supervisor: RestartSupervisor;
   private readonly notifications: Emitter<ServerNotification>;
   private readonly lifecycleEvents: Emitter<RuntimeState>;
-  private readonly restartListeners = new Set<(server: ServerInfo) => void | Promise<void>>();
   private readonly unrouted = new AsyncQueue<ServerRequest>();
   private readonly serverRequestEvents: Emitter<ServerRequest>;
   private readonly answeredEvents: Emitter<{ id: RequestId; atMs: number }>;
@@ -115,7 +108,7 @@ export class Runtime implements AsyncDisposable {
   readonly logger: Logger;
 
   private constructor(
-    private readonly config: RuntimeConfig,
+    readonly config: RuntimeConfig,
     connected: Connected,
   ) {
     this.logger = config.logger ?? silentLogger;
@@ -124,6 +117,25 @@ export class Runtime implements AsyncDisposable {
     this.serverRequestEvents = new Emitter(this.logger);
     this.answeredEvents = new Emitter(this.logger);
     this.current = connected;
+    this.supervisor = new RestartSupervisor(
+      {
+        logger: this.logger,
+        isClosed: () => this.isClosed(),
+        setState: (state) => this.setState(state),
+        open: () => Runtime.open(config),
+        adopt: (next) => {
+          this.current = next;
+          this.attach(next);
+        },
+        giveUp: (info, error) => {
+          this.setState('closed');
+          this.unrouted.fail(error);
+          this.resolveClosed(info);
+        },
+      },
+      config.restart ?? 'never',
+      config.remote !== undefined || config.transport !== undefined,
+    );
     this.closedPromise = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -131,11 +143,12 @@ export class Runtime implements AsyncDisposable {
   }
 
   /**
-   * Spawns codex (or uses the configured transport) and runs the handshake. Aborting `signal` stops
-   * a handshake in progress (`ABORTED`); the process is closed before the error is thrown.
+   * Spawns codex (or uses the configured transport) and runs the handshake. Aborting `config.signal`
+   * stops a handshake in progress (`ABORTED`); the process is closed before the error is thrown.
    */
-  static async start(config: RuntimeConfig = {}, options: ConnectCallOptions = {}): Promise<Runtime> {
-    return new Runtime(config, await Runtime.open(config, options.signal));
+  static async start(config: RuntimeConfig = {}): Promise<Runtime> {
+    const { signal, ...kept } = config;
+    return new Runtime(kept, await Runtime.open(kept, signal));
   }
 
   private static async open(config: RuntimeConfig, signal?: AbortSignal): Promise<Connected> {
@@ -231,9 +244,7 @@ export class Runtime implements AsyncDisposable {
   /** A client notification typed by the generated map. */
   notify<M extends ClientNotificationMethod>(
     method: M,
-    ...[params]: undefined extends ClientNotificationMap[M]['params']
-      ? [params?: ClientNotificationMap[M]['params']]
-      : [params: ClientNotificationMap[M]['params']]
+    ...[params]: NotifyArgs<ClientNotificationMap[M]['params']>
   ): Promise<void> {
     return this.notifyUnchecked(method, params);
   }
@@ -284,31 +295,12 @@ export class Runtime implements AsyncDisposable {
     filter: EventFilter<M> = {},
     options: { signal?: AbortSignal } = {},
   ): AsyncIterableIterator<EventOf<M>> & AsyncDisposable {
-    const methods = filter.methods ? new Set<string>(filter.methods as readonly string[]) : undefined;
-    const { signal } = options;
-    return listen<EventOf<M>>(
-      (push) =>
-        this.notifications.on('*', (n) => {
-          if (methods && !methods.has(n.method)) return;
-          if (filter.threadId !== undefined && threadIdOf(n.params) !== filter.threadId) return;
-          push(n as EventOf<M>);
-        }),
-      (finish) => {
-        if (this.isClosed() || signal?.aborted) {
-          queueMicrotask(() => finish());
-          return undefined;
-        }
-        const onAbort = (): void => finish();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const lifecycle = this.onStateChange((state) => {
-          if (state === 'closed') finish();
-        });
-        return toSubscription(() => {
-          signal?.removeEventListener('abort', onAbort);
-          lifecycle.dispose();
-        });
-      },
-    );
+    const source = {
+      onAny: (listener: (n: ServerNotification) => void) => this.notifications.on('*', listener),
+      onStateChange: (listener: (state: RuntimeState) => void) => this.onStateChange(listener),
+      isClosed: () => this.isClosed(),
+    };
+    return liveEvents<EventOf<M>>(source, filter as { methods?: readonly string[] }, options.signal);
   }
 
   /** Lifecycle changes (`restarting`, `ready`, `closed`). */
@@ -318,11 +310,7 @@ export class Runtime implements AsyncDisposable {
 
   /** Called after a successful restart (and re-handshake), e.g. to resume sessions. */
   onRestart(listener: (server: ServerInfo) => void | Promise<void>): Subscription {
-    this.restartListeners.add(listener);
-    return {
-      dispose: () => this.restartListeners.delete(listener),
-      [Symbol.dispose]: () => this.restartListeners.delete(listener),
-    };
+    return this.supervisor.onRestart(listener);
   }
 
   /**
@@ -344,7 +332,11 @@ export class Runtime implements AsyncDisposable {
   }
 
   metrics(): RuntimeMetrics {
-    return { ...this.current.connection.metrics(), restarts: this.restarts, state: this.stateValue };
+    return {
+      ...this.current.connection.metrics(),
+      restarts: this.supervisor.restarts,
+      state: this.stateValue,
+    };
   }
 
   async close(): Promise<void> {
@@ -385,55 +377,7 @@ export class Runtime implements AsyncDisposable {
 
   private async onConnectionClosed(connection: Connection, info: TransportCloseInfo): Promise<void> {
     if (this.stateValue === 'closed' || connection !== this.current.connection) return;
-    const policy = this.config.restart ?? 'never';
-    // A connection that stayed up for a while starts a new outage with a full restart budget; one
-    // that dies right after each restart (a crash loop) keeps counting towards maxRestarts.
-    if (Date.now() - this.readySinceMs >= STABLE_CONNECTION_MS) this.outageRestarts = 0;
-    const remote = this.config.remote !== undefined || this.config.transport !== undefined;
-    const what = remote ? 'the connection to codex was lost' : 'codex exited';
-    for (let attempt = 0; ; attempt++) {
-      const wait = restartDelay(policy, this.outageRestarts);
-      if (wait === undefined) {
-        this.logger.error(`${what}; not restarting`, { ...info });
-        this.setState('closed');
-        this.unrouted.fail(
-          new CodexusError('CONNECTION_CLOSED', `${what} (${info.reason})`, { data: { ...info } }),
-        );
-        this.resolveClosed(info);
-        return;
-      }
-      this.setState('restarting');
-      this.logger.warn(`${what}; ${remote ? 'reconnecting' : 'restarting'}`, {
-        ...info,
-        attempt: attempt + 1,
-        delayMs: wait,
-      });
-      await delay(wait);
-      if (this.isClosed()) return;
-      this.restarts++;
-      this.outageRestarts++;
-      try {
-        const next = await Runtime.open(this.config);
-        if (this.isClosed()) {
-          await next.connection.close();
-          return;
-        }
-        this.current = next;
-        this.attach(next);
-        this.readySinceMs = Date.now();
-        this.setState('ready');
-        for (const listener of [...this.restartListeners]) {
-          try {
-            await listener(next.server);
-          } catch (error) {
-            this.logger.error('a restart listener failed', { error: String(error) });
-          }
-        }
-        return;
-      } catch (error) {
-        this.logger.error('restart failed', { error: String(error) });
-      }
-    }
+    await this.supervisor.connectionLost(info);
   }
 
   /** A method, not a field read, so that checks after an await are not narrowed away. */

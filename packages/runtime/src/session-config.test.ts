@@ -8,7 +8,7 @@ describe('resolveSessionConfig', () => {
       approval: 'never',
       sandbox: 'read-only',
       effort: 'medium',
-      timeoutMs: 120_000,
+      turnTimeoutMs: 120_000,
       privileged: false,
     });
     expect(threadParams(resolveSessionConfig({ cwd: '/w', model: 'm' }))).toEqual({
@@ -49,7 +49,24 @@ describe('resolveSessionConfig', () => {
     expect(() => resolveSessionConfig({ cwd: '/w', approval: 'on-failure' })).toThrow(
       /approval must be one of/,
     );
-    expect(() => resolveSessionConfig({ cwd: '/w', timeoutMs: -1 })).toThrow(/timeoutMs/);
+    expect(() => resolveSessionConfig({ cwd: '/w', turnTimeoutMs: -1 })).toThrow(/turnTimeoutMs/);
+  });
+
+  it('refuses a field it does not know (a typo must not fall back to a default)', () => {
+    const refused = (config: object) => {
+      try {
+        resolveSessionConfig(config as Parameters<typeof resolveSessionConfig>[0]);
+      } catch (error) {
+        return error as { code: string; message: string; data: { path: string } };
+      }
+      throw new Error('not refused');
+    };
+    expect(refused({ cwd: '/w', sandBox: 'read-only' })).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      data: { path: 'sandBox' },
+    });
+    expect(refused({ cwd: '/w', timeoutMs: 5 }).message).toMatch(/turnTimeoutMs/);
+    expect(refused([] as unknown as object).code).toBe('VALIDATION_FAILED');
   });
 });
 

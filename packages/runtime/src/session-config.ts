@@ -35,8 +35,8 @@ export interface SessionConfig {
   sandbox?: SandboxMode;
   /** Default `medium`. */
   effort?: ReasoningEffort;
-  /** Per-turn timeout (ms). Default 120 000. */
-  timeoutMs?: number;
+  /** Each turn's timeout (ms). Default 120 000; an `ask`'s own `timeoutMs` wins for that turn. */
+  turnTimeoutMs?: number;
   /** Fails a turn when no event arrived for this long (ms). Off by default. */
   inactivityTimeoutMs?: number;
   /** Allows privileged sandboxes. Default false; only ever enabled explicitly. */
@@ -71,9 +71,34 @@ export interface SessionConfig {
   mcpServers?: Readonly<Record<string, McpServerConfig>>;
 }
 
+/** Every field of {@link SessionConfig}: a key outside it (a typo, a renamed field) is refused. */
+const SESSION_CONFIG_KEYS: ReadonlySet<string> = new Set(
+  Object.keys({
+    cwd: true,
+    model: true,
+    approval: true,
+    sandbox: true,
+    effort: true,
+    turnTimeoutMs: true,
+    inactivityTimeoutMs: true,
+    privileged: true,
+    baseInstructions: true,
+    instructions: true,
+    ephemeral: true,
+    approvalHandler: true,
+    approvalTimeoutMs: true,
+    timeoutAction: true,
+    hooks: true,
+    config: true,
+    unloadDelayMs: true,
+    tools: true,
+    mcpServers: true,
+  } satisfies Record<keyof SessionConfig, true>),
+);
+
 export type ResolvedSessionConfig = SessionConfig &
   Required<
-    Pick<SessionConfig, 'approval' | 'sandbox' | 'effort' | 'timeoutMs' | 'privileged' | 'unloadDelayMs'>
+    Pick<SessionConfig, 'approval' | 'sandbox' | 'effort' | 'turnTimeoutMs' | 'privileged' | 'unloadDelayMs'>
   >;
 
 /**
@@ -81,12 +106,19 @@ export type ResolvedSessionConfig = SessionConfig &
  * a relative cwd, and a privileged sandbox without `privileged: true` fail with `VALIDATION_FAILED`.
  */
 export function resolveSessionConfig(config: SessionConfig): ResolvedSessionConfig {
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw validationError('config', 'the session config must be an object');
+  for (const key of Object.keys(config)) {
+    if (SESSION_CONFIG_KEYS.has(key)) continue;
+    const hint = key === 'timeoutMs' ? ' (the per-turn timeout is `turnTimeoutMs`)' : '';
+    throw validationError(key, `unknown session config field ${JSON.stringify(key)}${hint}`);
+  }
   const resolved: ResolvedSessionConfig = {
     ...config,
     approval: config.approval ?? SAFE_DEFAULTS.approval,
     sandbox: config.sandbox ?? SAFE_DEFAULTS.sandbox,
     effort: config.effort ?? SAFE_DEFAULTS.effort,
-    timeoutMs: config.timeoutMs ?? SAFE_DEFAULTS.timeoutMs,
+    turnTimeoutMs: config.turnTimeoutMs ?? SAFE_DEFAULTS.turnTimeoutMs,
     privileged: config.privileged ?? SAFE_DEFAULTS.privileged,
     unloadDelayMs: config.unloadDelayMs ?? SAFE_DEFAULTS.unloadDelayMs,
   };
@@ -96,7 +128,7 @@ export function resolveSessionConfig(config: SessionConfig): ResolvedSessionConf
   oneOf('approval', resolved.approval, APPROVAL_POLICIES);
   oneOf('sandbox', resolved.sandbox, SANDBOX_MODES);
   oneOf('effort', resolved.effort, REASONING_EFFORTS);
-  positive('timeoutMs', resolved.timeoutMs);
+  positive('turnTimeoutMs', resolved.turnTimeoutMs);
   if (resolved.inactivityTimeoutMs !== undefined)
     positive('inactivityTimeoutMs', resolved.inactivityTimeoutMs);
   if (resolved.approvalTimeoutMs !== undefined) positive('approvalTimeoutMs', resolved.approvalTimeoutMs);

@@ -19,7 +19,7 @@ import { TurnStream } from './turn-stream.js';
 
 export interface AskOptions {
   signal?: AbortSignal;
-  /** This turn's timeout (ms); default: the session's `timeoutMs`. */
+  /** This turn's timeout (ms); default: the session's `turnTimeoutMs`. */
   timeoutMs?: number;
   inactivityTimeoutMs?: number;
   /** A raw JSON Schema the final message must follow (this turn only); `text` stays unparsed. */
@@ -75,7 +75,7 @@ export class Session implements ApprovalTarget, AsyncDisposable {
           registry,
           hooks: this.hooks,
           cwd: config.cwd,
-          timeoutMs: config.timeoutMs,
+          timeoutMs: config.turnTimeoutMs,
           logger: host.runtime.logger,
         })
       : undefined;
@@ -171,7 +171,7 @@ export class Session implements ApprovalTarget, AsyncDisposable {
       runtime: this.host.runtime,
       threadId: this.threadId,
       params,
-      timeoutMs: options.timeoutMs ?? this.config.timeoutMs,
+      timeoutMs: options.timeoutMs ?? this.config.turnTimeoutMs,
       inactivityTimeoutMs: options.inactivityTimeoutMs ?? this.config.inactivityTimeoutMs,
       signal: options.signal,
       hooks: { engine: this.hooks, cwd: this.config.cwd, prompt: promptText(prompt) },

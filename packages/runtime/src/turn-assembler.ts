@@ -1,5 +1,6 @@
 import type { ServerNotificationMap, ServerNotificationMethod } from '@codexus/protocol';
 import {
+  fieldsOf,
   isRecord,
   type PlanStep,
   str,
@@ -167,8 +168,13 @@ function asItem(value: unknown): TurnItem | undefined {
 }
 
 function asTurnError(value: unknown): TurnError {
-  if (isRecord(value) && typeof value.message === 'string') return value as TurnError;
-  return { message: 'unknown error', codexErrorInfo: null, raw: value };
+  if (isRecord(value) && typeof value.message === 'string') return value as unknown as TurnError;
+  const shown = JSON.stringify(value) ?? String(value);
+  return {
+    message: 'unknown error',
+    codexErrorInfo: null,
+    additionalDetails: `the server sent ${shown.slice(0, 500)}`,
+  };
 }
 
 function asStatus(value: unknown): TurnStatus {
@@ -178,7 +184,12 @@ function asStatus(value: unknown): TurnStatus {
 const OPEN_STATUSES = new Set(['inProgress', 'in_progress', 'pending']);
 
 function closeIfOpen(item: TurnItem, turnStatus: TurnStatus): TurnItem {
-  if (typeof item.status !== 'string' || !OPEN_STATUSES.has(item.status)) return item;
+  const { status } = fieldsOf(item);
+  if (typeof status !== 'string' || !OPEN_STATUSES.has(status)) return item;
   // The server may never complete an item of an interrupted turn; close it with a status it uses.
-  return { ...item, status: turnStatus === 'completed' ? 'completed' : 'failed', closedByClient: true };
+  return {
+    ...item,
+    status: turnStatus === 'completed' ? 'completed' : 'failed',
+    closedByClient: true,
+  } as TurnItem;
 }

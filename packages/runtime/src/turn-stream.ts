@@ -333,7 +333,10 @@ export class TurnStream<R extends PromptRunResult = PromptRunResult>
   private touch(): void {
     const ms = this.init.inactivityTimeoutMs;
     if (!ms || this.finished) return;
-    if (this.inactivityTimer) clearTimeout(this.inactivityTimer);
+    if (this.inactivityTimer) {
+      this.inactivityTimer.refresh(); // cheaper than a new timer per event
+      return;
+    }
     this.inactivityTimer = setTimeout(() => this.fail('inactivity', `no event from codex for ${ms} ms`), ms);
     this.inactivityTimer.unref();
   }

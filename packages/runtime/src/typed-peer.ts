@@ -18,6 +18,9 @@ export type ParamsArgs<P> = undefined extends P
   ? [params?: P, options?: RequestOptions]
   : [params: P, options?: RequestOptions];
 
+/** A notification's params argument: optional when its params may be omitted. */
+export type NotifyArgs<P> = undefined extends P ? [params?: P] : [params: P];
+
 /** The params of client request `M`. */
 export type RequestParams<M extends ClientRequestMethod> = ClientRequestMap[M]['params'];
 

@@ -22,6 +22,19 @@ describe('Client.connect({ home }) takes a testkit CodexHome as it is', () => {
     }
   });
 
+  it('the config signal aborts a handshake in flight (ABORTED), and nothing answers later', async () => {
+    await using h = await startScriptedHarness({ steps: [], connect: (home) => Client.connect({ home }) });
+    const controller = new AbortController();
+    const error = await Client.connect({
+      home: h.home,
+      signal: controller.signal,
+      trace: (entry) => {
+        if (entry.direction === 'out' && entry.text.includes('"initialize"')) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ABORTED' });
+  });
+
   it('remote with a process option is refused before anything is opened', async () => {
     await expect(
       Client.connect({ remote: { url: 'ws://127.0.0.1:1', token: 't' }, codexHome: '/somewhere' }),

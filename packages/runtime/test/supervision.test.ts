@@ -29,9 +29,12 @@ describe('supervision against the real codex', () => {
   });
 
   it('with a restart policy, codex is respawned, sessions are resumed, and the next ask keeps history', async () => {
+    // The connect call's signal bounds that call only: aborted afterwards, restarts still open.
+    const connectCall = new AbortController();
     h = await startHarness([message('before crash'), message('after restart')], {
-      client: { restart: { maxRestarts: 2, backoffMs: 50 } },
+      client: { restart: { maxRestarts: 2, backoffMs: 50 }, signal: connectCall.signal },
     });
+    connectCall.abort();
     const session = await h.client.startSession({ cwd: h.workspace.path });
     await expect(session.ask('remember the word kiwi')).resolves.toMatchObject({ text: 'before crash' });
     const states: string[] = [];

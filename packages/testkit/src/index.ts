@@ -5,11 +5,21 @@
  * - helpers that read what codex sent to the model ({@link userTexts}, {@link functionCallOutputs}, ...);
  * - a throwaway CODEX_HOME pointing codex at it ({@link createCodexHome}) and a temp workspace;
  * - the codex binary lookup ({@link resolveCodexBin}) and a small line-JSON client over a real
- *   `codex app-server` process ({@link startCodex}).
+ *   `codex app-server` process ({@link startCodex});
+ * - whether a pid still runs ({@link processAlive}) and a bounded wait for it to be gone
+ *   ({@link waitForProcessExit}).
  * Node built-ins and `@codexus/process` (the process leaf) only; no other codexus package.
  */
 
 export { codexBinVersion } from './codex-bin-version.js';
+export type {
+  CodexNotification,
+  CodexPeer,
+  Params,
+  ServerRequest,
+  TimeoutOption,
+  WaitForOptions,
+} from './codex-client.js';
 export {
   type CodexConfigOptions,
   type CodexHome,
@@ -28,17 +38,12 @@ export {
   type WorkspaceOptions,
 } from './codex-home.js';
 export {
-  type CodexNotification,
   type CodexProcess,
   type ExitInfo,
   type InitializeParams,
   type InitializeResult,
-  type Params,
-  type ServerRequest,
   type StartCodexOptions,
   startCodex,
-  type TimeoutOption,
-  type WaitForOptions,
 } from './codex-process.js';
 export {
   type JsonRpcErrorObject,
@@ -68,6 +73,7 @@ export {
   streamedMessage,
   streamedReasoning,
 } from './items.js';
+export { processAlive, type WaitForProcessExitOptions, waitForProcessExit } from './process-exit.js';
 export {
   assistantTexts,
   developerTexts,
@@ -126,6 +132,7 @@ export {
   type ScriptStep,
   type StaticScriptEntry,
   type StepFunction,
+  type StepTiming,
   step,
   toStep,
 } from './steps.js';

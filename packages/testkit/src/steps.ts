@@ -10,7 +10,7 @@ export interface ResponseUsage {
   output_tokens_details?: { reasoning_tokens?: number } | null;
 }
 
-interface StepTiming {
+export interface StepTiming {
   /** Wait this long before answering at all (no headers are sent meanwhile). */
   delayMs?: number;
 }

@@ -47,7 +47,12 @@ describe('approval views', () => {
       itemId: 'i',
       grantRoot: '/w',
     });
-    const item = { id: 'i', type: 'fileChange', changes: [{ path: 'a.txt', kind: 'add', diff: '+x' }] };
+    const item = {
+      id: 'i',
+      type: 'fileChange' as const,
+      status: 'inProgress' as const,
+      changes: [{ path: 'a.txt', kind: { type: 'add' as const }, diff: '+x' }],
+    };
     const view = toApprovalView(patch, { approvalId: 'a', sessionId: 's', atMs: 1, item });
     expect(view.changes).toEqual(item.changes);
     expect(view.grantRoot).toBe('/w');

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       default: {
         approval: 'on-request',
         sandbox,
-        timeoutMs: 15 * 60_000,
+        turnTimeoutMs: 15 * 60_000,
         approvalTimeoutMs: 10 * 60_000,
         timeoutAction: 'decline',
       },

@@ -6,7 +6,6 @@ import {
   type ApprovalDecision,
   Client,
   type ClientConfig,
-  type ConnectCallOptions,
   type SessionConfig,
   type SessionSource,
   type ThreadView,
@@ -29,7 +28,7 @@ export type WebProfile = Omit<SessionConfig, 'cwd' | 'approvalHandler'>;
 export const DEFAULT_WEB_PROFILE: Readonly<WebProfile> = Object.freeze({
   approval: 'on-request',
   sandbox: 'read-only',
-  timeoutMs: 15 * 60_000,
+  turnTimeoutMs: 15 * 60_000,
   approvalTimeoutMs: 10 * 60_000,
   timeoutAction: 'decline',
 });
@@ -143,12 +142,8 @@ export class WebAdapter implements AsyncDisposable {
    * local experimental gate stays closed, see docs/tools.md). Bad profile tools are refused before
    * codex is spawned.
    */
-  static async connect(
-    config: WebAdapterConfig = {},
-    client: ClientConfig = {},
-    options: ConnectCallOptions = {},
-  ): Promise<WebAdapter> {
-    const connected = await Client.connect(webClientConfig(config.profiles, client), options);
+  static async connect(config: WebAdapterConfig = {}, client: ClientConfig = {}): Promise<WebAdapter> {
+    const connected = await Client.connect(webClientConfig(config.profiles, client));
     try {
       return new WebAdapter(connected, config, true);
     } catch (error) {

@@ -36,14 +36,14 @@ export async function startWebHarness(
       default: {
         approval: 'on-request',
         sandbox: 'workspace-write',
-        timeoutMs: 25_000,
+        turnTimeoutMs: 25_000,
         approvalTimeoutMs: 20_000,
         timeoutAction: 'decline',
       },
       impatient: {
         approval: 'on-request',
         sandbox: 'workspace-write',
-        timeoutMs: 25_000,
+        turnTimeoutMs: 25_000,
         approvalTimeoutMs: 300,
       },
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '@codexus/core/internal';
 
 /**
  * Temporary files of commits in progress: `.tmp-<pid>-<uuid>` next to the entries. A commit that
@@ -66,17 +67,7 @@ async function isStale(path: string, name: string, nowMs: number): Promise<boole
   const pid = /^\.tmp-(\d+)-/.exec(name)?.[1];
   if (pid !== undefined) {
     if (Number(pid) === process.pid) return true; // ours, and not in flight
-    if (!isAlive(Number(pid))) return true;
+    if (!processAlive(Number(pid))) return true;
   }
   return nowMs - (await lstat(path)).mtimeMs > STALE_TEMP_MS;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, it is just not ours to signal.
-    return (error as { code?: unknown }).code === 'EPERM';
-  }
 }

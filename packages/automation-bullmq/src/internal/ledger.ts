@@ -1,19 +1,63 @@
 import type { Redis } from 'ioredis';
 import type { DurableEvent, RunError, RunRecord, ScheduleState, StoredSpec } from '../types.js';
 
-/** Takes the schedule's lease for `jobId` (or keeps it, when this job already holds it). */
+/**
+ * The schedule's lease is held by one *attempt* of a run: its token is `<jobId>#<attempt>` (unique
+ * per processing of the job, see `leaseToken`), never the bare job id, so a second worker that
+ * BullMQ handed the same job (the first one's job lock was lost: stalled, not dead) cannot share
+ * it, and the first one, coming back, cannot refresh or release what the second one holds.
+ */
+
+/**
+ * Takes the lease for token ARGV[1] (or keeps it, when that token holds it already). Returns
+ * `{1, ''}` when taken; `{2, jobId}` when another attempt of the same job (ARGV[3]) holds it: not a
+ * collapsed tick (no `pending`), and the lease is reserved for this attempt (KEYS[3], while it keeps
+ * asking) so that when it frees, the takeover gets it before any new tick; else `{0, jobId of the
+ * holder or of the reservation}`, and records ARGV[3] as the tick collapsed meanwhile (`pending`).
+ */
 const CLAIM = `
 local holder = redis.call('GET', KEYS[1])
-if (not holder) or holder == ARGV[1] then
+if holder == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return ''
+  return {1, ''}
 end
-redis.call('HSET', KEYS[2], 'pending', ARGV[1])
-return holder`;
+local reserved = redis.call('GET', KEYS[3])
+if not holder then
+  if (not reserved) or reserved == ARGV[1] then
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+    if reserved then redis.call('DEL', KEYS[3]) end
+    return {1, ''}
+  end
+  holder = reserved
+end
+local job = string.match(holder, '^(.*)#[^#]*$') or holder
+if job == ARGV[3] then
+  if not reserved then
+    redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
+  elseif reserved == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[3], ARGV[2])
+  end
+  return {2, job}
+end
+redis.call('HSET', KEYS[2], 'pending', ARGV[3])
+return {0, job}`;
 
-/** Drops the lease when `jobId` holds it; returns (and clears) the tick collapsed meanwhile. */
+/**
+ * Drops the lease when token ARGV[1] holds it (and its reservation, when it has one), and returns
+ * (and clears) the tick collapsed meanwhile. `false` (nothing released, `pending` left for the
+ * holder) when another token holds the lease, or it is free but reserved for another attempt: a
+ * stale attempt's late release. When it is free and not reserved, no run is in flight: the
+ * collapsed tick is still handed back (for its one catch-up run).
+ */
 const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+local holder = redis.call('GET', KEYS[1])
+local reserved = redis.call('GET', KEYS[3])
+if reserved == ARGV[1] then
+  redis.call('DEL', KEYS[3])
+  reserved = false
+end
+if holder and holder ~= ARGV[1] then return false end
+if holder then redis.call('DEL', KEYS[1]) elseif reserved then return false end
 local pending = redis.call('HGET', KEYS[2], 'pending')
 redis.call('HDEL', KEYS[2], 'pending')
 return pending or ''`;
@@ -42,9 +86,25 @@ if ARGV[4] == '1' and ARGV[5] ~= '' then redis.call('HSET', KEYS[3], 'threadId',
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'e', ARGV[6])
 return runs`;
 
+/** Extends the lease's TTL only while token ARGV[1] holds it (1), else 0. */
 const REFRESH = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
+
+/** What `claim` found: the lease taken, or who holds it. */
+export type Claim = { ok: true } | { ok: false; holder: string; sameRun: boolean };
+
+let attempts = 0;
+
+/**
+ * A lease token unique per attempt: `<jobId>#<worker>.<counter>.<random>` (`#` kept out of the
+ * attempt part, so the job id is everything before the last `#`).
+ */
+export function leaseToken(jobId: string, worker: string): string {
+  attempts += 1;
+  const random = Math.random().toString(36).slice(2, 8);
+  return `${jobId}#${worker.replaceAll('#', '_')}.${attempts}.${random}`;
+}
 
 /** The raw hash of a schedule. */
 export interface ScheduleRow {
@@ -86,6 +146,11 @@ export class Ledger {
 
   private leaseKey(id: string): string {
     return `${this.prefix}:lease:${id}`;
+  }
+
+  /** The attempt the lease is reserved for when it frees (a takeover of a stalled run). */
+  private reservedKey(id: string): string {
+    return `${this.prefix}:lease-next:${id}`;
   }
 
   private runKey(runId: string): string {
@@ -158,18 +223,53 @@ export class Ledger {
     await multi.exec();
   }
 
-  /** `''` when `jobId` now holds the schedule's lease, else the job id that holds it. */
-  async claim(id: string, jobId: string, ttlMs: number): Promise<string> {
-    return String(await this.redis.eval(CLAIM, 2, this.leaseKey(id), this.scheduleKey(id), jobId, ttlMs));
+  /**
+   * Takes the schedule's lease for one attempt (`token`, from `leaseToken(jobId, ...)`) of tick
+   * `jobId`. `held` is the job id of the holder when it is taken: `sameRun` when that is another
+   * attempt of this very job (not recorded as a collapsed tick; the lease is reserved for this
+   * attempt while it keeps claiming, so it gets it before a new tick once it frees), else this tick
+   * is recorded as the one collapsed meanwhile (`release` hands it back).
+   */
+  async claim(id: string, jobId: string, token: string, ttlMs: number): Promise<Claim> {
+    const [code, holder] = (await this.redis.eval(
+      CLAIM,
+      3,
+      this.leaseKey(id),
+      this.scheduleKey(id),
+      this.reservedKey(id),
+      token,
+      ttlMs,
+      jobId,
+    )) as [number, string];
+    if (code === 1) return { ok: true };
+    return { ok: false, holder, sameRun: code === 2 };
   }
 
-  async refresh(id: string, jobId: string, ttlMs: number): Promise<void> {
-    await this.redis.eval(REFRESH, 1, this.leaseKey(id), jobId, ttlMs);
+  /** Extends the lease; false when `token` no longer holds it (expired, or taken by another attempt). */
+  async refresh(id: string, token: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.redis.eval(REFRESH, 1, this.leaseKey(id), token, ttlMs)) === 1;
   }
 
-  /** Releases the lease; returns the id of a tick collapsed while it was held (or `''`). */
-  async release(id: string, jobId: string): Promise<string> {
-    return String(await this.redis.eval(RELEASE, 2, this.leaseKey(id), this.scheduleKey(id), jobId));
+  /**
+   * Releases the lease (or the reservation) `token` holds; returns the id of a tick collapsed while
+   * it was held (or `''`), or `undefined` when another attempt holds (or has reserved) it now:
+   * nothing was released.
+   */
+  async release(id: string, token: string): Promise<string | undefined> {
+    const pending = await this.redis.eval(
+      RELEASE,
+      3,
+      this.leaseKey(id),
+      this.scheduleKey(id),
+      this.reservedKey(id),
+      token,
+    );
+    return pending === null ? undefined : String(pending);
+  }
+
+  /** The token holding the schedule's lease, if any (for tests and diagnostics). */
+  async leaseHolder(id: string): Promise<string | undefined> {
+    return (await this.redis.get(this.leaseKey(id))) ?? undefined;
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

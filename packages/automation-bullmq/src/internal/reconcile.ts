@@ -1,3 +1,4 @@
+import { CodexRpcError } from '@codexus/core';
 import { delay } from '@codexus/core/internal';
 import type { Session } from '@codexus/runtime';
 import type { RunAttempt, RunRecord } from '../types.js';
@@ -126,10 +127,19 @@ async function lookUp(
   }
 }
 
-/** The thread's turns through `thread/read` (a `Client`); `undefined` on a pool (read via the resume). */
+/**
+ * The thread's turns through `thread/read` (a `Client`); `undefined` on a pool, or when codex cannot
+ * list them yet: right after a turn, while the thread is being unloaded, codex 0.171 may answer
+ * `includeTurns` with "thread … is not materialized yet" (-32600). The resume then reads them.
+ */
 async function readTurns(client: WorkerClient, threadId: string): Promise<WireTurn[] | undefined> {
   if (!('readThread' in client)) return undefined;
-  return turnsOf((await client.readThread(threadId, { includeTurns: true })).thread) ?? [];
+  try {
+    return turnsOf((await client.readThread(threadId, { includeTurns: true })).thread) ?? [];
+  } catch (error) {
+    if (CodexRpcError.isInstance(error) && /not materialized/i.test(error.message)) return undefined;
+    throw error;
+  }
 }
 
 function recoveredReason(look: LookUp): string {

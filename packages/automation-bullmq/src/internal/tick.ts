@@ -1,6 +1,7 @@
+import { delay } from '@codexus/core/internal';
 import type { Job, Queue } from 'bullmq';
 import type { RunRecord } from '../types.js';
-import type { Ledger, ScheduleRow } from './ledger.js';
+import { type Claim, type Ledger, leaseToken, type ScheduleRow } from './ledger.js';
 import { reconcile } from './reconcile.js';
 import { errorOf, openSession, runTurn } from './run-turn.js';
 import type { SessionCache } from './session-cache.js';
@@ -29,8 +30,9 @@ export interface TickContext {
 
 /**
  * Processes one tick job. Takes the schedule's lease (one run in flight per schedule, across every
- * worker): a tick that finds it held by another job is recorded as `collapsed`, and one catch-up run
- * follows when the run in flight ends. A tick whose record already exists unfinished is a lost run
+ * worker; held under a token unique to this attempt): a tick that finds it held by another job is
+ * recorded as `collapsed`, and one catch-up run follows when the run in flight ends; one that finds
+ * it held by another attempt of the same job waits for it (see below). A tick whose record already exists unfinished is a lost run
  * (its worker died; BullMQ handed the stalled job over) and is reconciled. Every final record is
  * written before the job is acknowledged (the processor returns).
  */
@@ -40,9 +42,9 @@ export async function processTick(job: Job<TickData>, ctx: TickContext): Promise
   const jobId = String(job.id);
   const schedule = await ledger.getSchedule(scheduleId);
   if (schedule === undefined) return; // forgotten: nothing to record into
-  const existing = await ledger.getRun(jobId);
+  let existing = await ledger.getRun(jobId);
   if (existing?.phase === 'finished') return; // recorded; only the acknowledgement was lost
-  const base: RunRecord = existing ?? {
+  const fresh: RunRecord = {
     id: jobId,
     scheduleId,
     phase: 'intent',
@@ -52,7 +54,7 @@ export async function processTick(job: Job<TickData>, ctx: TickContext): Promise
   };
   if (schedule.state !== 'active') {
     await ledger.finishRun({
-      ...base,
+      ...(existing ?? fresh),
       phase: 'finished',
       outcome: 'abandoned',
       finishedAt: Date.now(),
@@ -60,27 +62,57 @@ export async function processTick(job: Job<TickData>, ctx: TickContext): Promise
     });
     return;
   }
+  // This attempt's own lease token: the job id alone is shared by every worker BullMQ hands the job.
+  const token = leaseToken(jobId, ctx.worker);
+  let claim = await ledger.claim(scheduleId, jobId, token, ctx.leaseMs);
+  if (!claim.ok && claim.sameRun) {
+    // Another attempt of this very run holds the lease: BullMQ found the job's lock lost and handed
+    // the job here while the first worker is alive (stalled, not dead: it still refreshed the lease
+    // within the last `leaseMs`). It is neither a collapsed tick (that would collapse the run into
+    // itself) nor a lost run yet: wait for the lease. It ends when the first attempt finishes
+    // (released; its record is final: nothing to do here) or stops refreshing (expired, within
+    // `leaseMs`: the run is lost, reconciled below as for a dead worker). Meanwhile the lease is
+    // reserved for this attempt, so a new tick that comes when it frees collapses instead of taking
+    // it before the takeover (which would leave the lost run to be abandoned).
+    const after = await awaitOtherAttempt(ctx, scheduleId, jobId, token);
+    if (after === undefined) {
+      // The other attempt recorded the run: drop this one's reservation (and the lease, if it was
+      // already freed and so taken here).
+      await releaseLease(ctx, scheduleId, token);
+      return;
+    }
+    claim = after;
+    existing = await ledger.getRun(jobId);
+    if (existing?.phase === 'finished') {
+      if (claim.ok) await releaseLease(ctx, scheduleId, token);
+      return;
+    }
+  }
+  const base = existing ?? fresh;
   const lost = isLost(existing);
-  const holder = await ledger.claim(scheduleId, jobId, ctx.leaseMs);
-  if (holder !== '') {
+  if (!claim.ok) {
     const run: RunRecord = { ...base, phase: 'finished', finishedAt: Date.now() };
     if (lost) {
       run.outcome = 'abandoned';
-      run.recovery = { reason: `lost while run ${holder} of the schedule took over`, action: 'abandoned' };
+      run.recovery = {
+        reason: `lost while run ${claim.holder} of the schedule took over`,
+        action: 'abandoned',
+      };
     } else {
       run.outcome = 'collapsed';
-      run.collapsedInto = holder;
+      run.collapsedInto = claim.holder;
     }
     await ledger.finishRun(run);
     return;
   }
   const refresher = setInterval(
     () => {
-      ledger.refresh(scheduleId, jobId, ctx.leaseMs).catch(() => undefined);
+      // false: the lease expired (this worker stalled past `leaseMs`) and maybe another attempt holds
+      // it now; this one goes on (its codex may be mid-turn) but never releases what it lost.
+      ledger.refresh(scheduleId, token, ctx.leaseMs).catch(() => undefined);
     },
     Math.max(50, Math.floor(ctx.leaseMs / 4)),
   );
-  let pending = '';
   try {
     let run: RunRecord;
     try {
@@ -101,16 +133,47 @@ export async function processTick(job: Job<TickData>, ctx: TickContext): Promise
     }
   } finally {
     clearInterval(refresher);
-    pending = await ledger.release(scheduleId, jobId);
+    await releaseLease(ctx, scheduleId, token);
   }
-  if (pending !== '' && (await ledger.getSchedule(scheduleId))?.state === 'active') {
-    // One catch-up run for the ticks collapsed meanwhile (its id is unique per collapsed tick).
-    await ctx.queue.add(
-      'tick',
-      { scheduleId },
-      { ...TICK_JOB_OPTIONS, jobId: `catchup-${pending.replaceAll(':', '.')}` },
-    );
+}
+
+/** How often a tick waiting for another attempt of its run polls the lease (ms). */
+const SAME_RUN_POLL_MS = 100;
+
+/**
+ * Waits while another attempt of `jobId` holds the schedule's lease. `undefined` once that attempt
+ * recorded the run final (nothing left to do); else the claim that ended the wait: the lease taken
+ * (released, or expired: the first attempt stopped refreshing it), or held by another tick (the
+ * first attempt released it and a new tick took it before this poll).
+ */
+async function awaitOtherAttempt(
+  ctx: TickContext,
+  scheduleId: string,
+  jobId: string,
+  token: string,
+): Promise<Claim | undefined> {
+  const pollMs = Math.min(SAME_RUN_POLL_MS, Math.max(10, Math.floor(ctx.leaseMs / 8)));
+  for (;;) {
+    if ((await ctx.ledger.getRun(jobId))?.phase === 'finished') return undefined;
+    await delay(pollMs);
+    const claim = await ctx.ledger.claim(scheduleId, jobId, token, ctx.leaseMs);
+    if (claim.ok || !claim.sameRun) return claim;
   }
+}
+
+/**
+ * Releases this attempt's lease and queues one catch-up run for the ticks collapsed meanwhile (its
+ * id is unique per collapsed tick). Nothing when another attempt holds the lease now.
+ */
+async function releaseLease(ctx: TickContext, scheduleId: string, token: string): Promise<void> {
+  const pending = await ctx.ledger.release(scheduleId, token);
+  if (pending === undefined || pending === '') return;
+  if ((await ctx.ledger.getSchedule(scheduleId))?.state !== 'active') return;
+  await ctx.queue.add(
+    'tick',
+    { scheduleId },
+    { ...TICK_JOB_OPTIONS, jobId: `catchup-${pending.replaceAll(':', '.')}` },
+  );
 }
 
 /**

@@ -24,7 +24,7 @@ export async function connectClient(
   }
   // The quick defaults are `-c` flags of a codex we spawn; a remote server keeps its own config.
   if (options.remote === undefined) config.configOverrides = withQuickDefaults(options.configOverrides);
-  const client = await Client.connect(config, { signal });
+  const client = await Client.connect({ ...config, signal });
   if (signal?.aborted) {
     // Aborted just after the handshake answered: never hand out a client nobody will close.
     await client.close();

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type RequestOptions, validationError } from '@codexus/core';
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -24,4 +25,26 @@ export function validateOptions(options: object, keys: readonly string[]): void 
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw validationError('signal', 'signal must be an AbortSignal');
   }
+}
+
+/**
+ * Splits one options object of layers 1 and 2 into the call's own fields (`callKeys`) and the run
+ * profile's (everything else, checked by `resolveRunProfile`).
+ */
+export function splitCallOptions(
+  options: object,
+  callKeys: readonly string[],
+): { call: Record<string, unknown>; profile: Record<string, unknown> } {
+  if (!isPlainObject(options)) throw validationError('options', 'options must be an object');
+  const call: Record<string, unknown> = {};
+  const profile: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) (callKeys.includes(key) ? call : profile)[key] = value;
+  return { call, profile };
+}
+
+/** The run directory of a call: `cwd` resolved against `process.cwd()` (the default). */
+export function resolveCwd(cwd: unknown): string {
+  if (cwd !== undefined && (typeof cwd !== 'string' || cwd === ''))
+    throw validationError('cwd', 'cwd must be a non-empty path');
+  return resolve(cwd ?? '.');
 }

@@ -7,7 +7,7 @@ import {
   type HookToolKind,
 } from '@codexus/plugin';
 import { type ApprovalRequest, encodeApprovalAnswer, type WireAnswer } from '../approval-request.js';
-import { isRecord, str, type TurnItem } from '../internal/wire.js';
+import { fieldsOf, isRecord, str, type TurnItem } from '../internal/wire.js';
 import type { HookEngine } from './hook-engine.js';
 
 /** Decisions that let a command or file change go ahead (v2 and legacy spellings). */
@@ -166,12 +166,13 @@ function declined(request: ApprovalRequest, verdict: { hook: string; message: st
 
 function toolResult(item: TurnItem): HookResult {
   const result: HookResult = { value: item };
-  assign(result, { status: str(item.status) });
+  const fields = fieldsOf(item);
+  assign(result, { status: str(fields.status) });
   if (item.type === 'commandExecution') {
     if (typeof item.exitCode === 'number' || item.exitCode === null) result.exitCode = item.exitCode;
     assign(result, { text: str(item.aggregatedOutput) });
   }
-  if (isRecord(item.error)) assign(result, { error: str(item.error.message) });
+  if (isRecord(fields.error)) assign(result, { error: str(fields.error.message) });
   return result;
 }
 

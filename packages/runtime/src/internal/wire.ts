@@ -1,43 +1,40 @@
+import type {
+  ThreadItem,
+  ThreadTokenUsage,
+  TurnPlanStep,
+  TokenUsageBreakdown as WireTokenUsageBreakdown,
+  TurnError as WireTurnError,
+} from '@codexus/protocol';
+
 /**
- * Loose views of the server payloads the runtime reads. Unknown fields are kept (objects are passed
- * through as they came), so newer servers do not break older clients; only what the runtime needs is
- * named here. The full generated types live in @codexus/protocol.
+ * The payload types the runtime hands to callers are the generated protocol types of the pinned codex
+ * (`@codexus/protocol`), so a wire rename is a compile error after `codegen generate`. Payloads are
+ * passed on as they came: a newer codex may add fields, or send an item `type` this build does not
+ * know (give a `switch (item.type)` a `default` branch).
  */
 
-/** An item of a turn (`ThreadItem`): `type` + `id`, and the type's own fields. */
-export interface TurnItem {
-  type: string;
-  id: string;
-  [key: string]: unknown;
-}
+/**
+ * An item of a turn: the generated `ThreadItem` union, discriminated by `type`. `closedByClient` is
+ * codexus's own mark on an item the server left open when its turn ended (closed as `completed` or
+ * `failed`).
+ */
+export type TurnItem = ThreadItem & { closedByClient?: boolean };
 
-export interface TokenUsageBreakdown {
-  inputTokens: number;
-  cachedInputTokens: number;
-  outputTokens: number;
-  reasoningOutputTokens: number;
-  totalTokens: number;
-  [key: string]: unknown;
-}
+/** Token counts of one turn or a whole thread (`ThreadTokenUsage.last` / `.total`). */
+export type TokenUsageBreakdown = WireTokenUsageBreakdown;
 
-export interface TokenUsage {
-  total: TokenUsageBreakdown;
-  last: TokenUsageBreakdown;
-  modelContextWindow?: number | null;
-}
+/** The thread's token usage after a turn: `total`, `last` (that turn), `modelContextWindow`. */
+export type TokenUsage = ThreadTokenUsage;
 
-/** `TurnError`: the server's error for a failed turn. `codexErrorInfo` is a string or a tagged object. */
-export interface TurnError {
-  message: string;
-  codexErrorInfo?: unknown;
-  additionalDetails?: string | null;
-  [key: string]: unknown;
-}
+/** The server's error for a failed turn (`codexErrorInfo` is a string or a tagged object). */
+export type TurnError = WireTurnError;
 
-export interface PlanStep {
-  step: string;
-  status: string;
-  [key: string]: unknown;
+/** One step of the model's plan (`turn/plan/updated`). */
+export type PlanStep = TurnPlanStep;
+
+/** A payload's fields by name, for reading one that not every variant of its union has. */
+export function fieldsOf(value: object): Readonly<Record<string, unknown>> {
+  return value as Readonly<Record<string, unknown>>;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

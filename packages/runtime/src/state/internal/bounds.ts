@@ -45,7 +45,7 @@ export function boundPlan(params: Unchecked<TurnPlanUpdatedNotification>, maxByt
     const step = unchecked<TurnPlanStep>(entry);
     const kept: PlanStep = {
       step: capString(str(step.step) ?? '', SMALL_STRING_BYTES),
-      status: str(step.status) ?? 'pending',
+      status: (str(step.status) ?? 'pending') as PlanStep['status'], // a newer codex's status is kept as sent
     };
     budget -= kept.step.length + kept.status.length + 30;
     if (budget < 0) break;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CodexusError } from '@codexus/core';
+import { processAlive } from '@codexus/core/internal';
 import type { StateFileSystem } from '../json-file-state-store.js';
 
 /** What a lock file holds: who took it, and when. */
@@ -128,7 +129,7 @@ async function isStale(
   staleMs: number,
 ): Promise<boolean> {
   const { owner } = seen;
-  if (owner && owner.host === hostname() && !isAlive(owner.pid)) return true;
+  if (owner && owner.host === hostname() && !processAlive(owner.pid)) return true;
   const ageMs = await ageOf(fs, lockPath, owner);
   return ageMs !== undefined && ageMs > staleMs;
 }
@@ -155,16 +156,6 @@ async function breakLock(fs: StateFileSystem, lockPath: string, judgedText: stri
   await fs.unlink(lockPath).catch((error: unknown) => {
     if (codeOf(error) !== 'ENOENT') throw error;
   });
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return codeOf(error) === 'EPERM'; // it runs, as another user
-  }
 }
 
 export function codeOf(error: unknown): unknown {
