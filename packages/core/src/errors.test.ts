@@ -10,6 +10,7 @@ describe('errors', () => {
       [-32600, 'Invalid request: unknown variant `nope`, expected one of `initialize`', 'methodNotFound'],
       [-32600, 'thread/realtime/start requires experimentalApi capability', 'experimentalApiRequired'],
       [-32600, 'thread not found: 0192', 'threadNotFound'],
+      [-32600, 'thread not loaded: 01a23c98', 'threadNotFound'], // thread/read on a codex without it (0.171)
       [-32600, 'no rollout found for thread id 019', 'noRollout'],
       [-32600, 'Invalid request: missing field `threadId`', 'invalidParams'],
       [-32001, 'Server overloaded; retry later', 'overloaded'],

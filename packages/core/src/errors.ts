@@ -127,7 +127,7 @@ export const RPC_ERROR_KINDS = [
   ['alreadyInitialized', /already initialized/i],
   ['experimentalApiRequired', /requires experimentalApi capability/i],
   ['methodNotFound', /unknown variant|unknown method|method not found/i],
-  ['threadNotFound', /thread not found|thread .* not found/i],
+  ['threadNotFound', /thread not found|thread .* not found|thread not loaded/i],
   ['noRollout', /no rollout found/i],
   ['steerMismatch', /expected ?turn|turn id mismatch|no active turn|not the active turn/i],
   ['invalidParams', /invalid (request|params)|missing field|invalid type|unknown field|invalid value/i],

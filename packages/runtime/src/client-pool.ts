@@ -9,6 +9,7 @@ import {
   silentLogger,
 } from '@codexus/core';
 import { delay } from '@codexus/core/internal';
+import type { ThreadReadParams, ThreadReadResponse } from '@codexus/protocol';
 import { Client, type ClientConfig } from './client.js';
 import { Endpoint, type EndpointReport, pickEndpoint } from './pool-endpoint.js';
 import type { RestartPolicy } from './restart-policy.js';
@@ -177,6 +178,22 @@ export class ClientPool implements SessionSource {
     return this.reopen('fork', threadId, config, options);
   }
 
+  /**
+   * `thread/read` on the endpoint that holds the thread (as `resumeSession` finds it), e.g. its turns
+   * with `{ includeTurns: true }`.
+   */
+  async readThread(
+    threadId: string,
+    params: Omit<ThreadReadParams, 'threadId'> = {},
+    options: RequestOptions = {},
+  ): Promise<ThreadReadResponse> {
+    this.assertOpen('readThread');
+    const read = await this.onThreadHome('readThread', threadId, (client) =>
+      client.readThread(threadId, params, options),
+    );
+    return read.value;
+  }
+
   /** Closes every session and connection; stops reconnecting. Idempotent. */
   async close(): Promise<void> {
     this.closing ??= (async () => {
@@ -202,26 +219,39 @@ export class ClientPool implements SessionSource {
     options: RequestOptions,
   ): Promise<Session> {
     this.assertOpen(`${how}Session`);
-    const call = (endpoint: Endpoint): Promise<Session> =>
+    const { endpoint, value } = await this.onThreadHome(`${how}Session`, threadId, (client) =>
       how === 'resume'
-        ? endpoint.client!.resumeSession(threadId, config, options)
-        : endpoint.client!.forkSession(threadId, config, options);
+        ? client.resumeSession(threadId, config, options)
+        : client.forkSession(threadId, config, options),
+    );
+    return this.adopt(endpoint, value);
+  }
+
+  /**
+   * Runs `call` on the endpoint that holds the thread: the one this pool placed it on, or else the
+   * first healthy endpoint whose codex knows it (one that answers "no such thread" is skipped).
+   */
+  private async onThreadHome<T>(
+    what: string,
+    threadId: string,
+    call: (client: Client) => Promise<T>,
+  ): Promise<{ endpoint: Endpoint; value: T }> {
     const home = this.homeOf(threadId);
     if (home) {
       if (!home.healthy) throw this.unavailable(`thread ${threadId} lives on ${home.name}, which is down`);
-      return this.adopt(home, await call(home));
+      return { endpoint: home, value: await call(home.client!) };
     }
     let lastError: unknown;
     for (const endpoint of this.endpointList.filter((e) => e.healthy)) {
       try {
-        return this.adopt(endpoint, await call(endpoint));
+        return { endpoint, value: await call(endpoint.client!) };
       } catch (error) {
         if (!(CodexRpcError.isInstance(error) && (error.isThreadNotFound() || error.isNoRollout())))
           throw error;
         lastError = error;
       }
     }
-    throw lastError ?? this.unavailable(`${how}Session: no endpoint is up`);
+    throw lastError ?? this.unavailable(`${what}: no endpoint is up`);
   }
 
   /** Picks an endpoint and counts the placement on it (the caller releases it with `placing--`). */

@@ -307,6 +307,9 @@ describe('ClientPool over three launched servers (real codex)', () => {
     await onB.ask('keep this thread');
     // A fresh pool does not know where the thread is: it asks the endpoints in turn.
     await using fresh = await ClientPool.connect({ endpoints: endpointsOf().slice(0, 2) });
+    const read = await fresh.readThread(onB.threadId, { includeTurns: true });
+    expect(read.thread.id).toBe(onB.threadId);
+    expect(read.thread.turns.map((turn) => turn.status)).toEqual(['completed']);
     const resumed = await fresh.resumeSession(onB.threadId);
     expect(fresh.endpointOf(resumed)).toBe('b');
     await expect(resumed.ask('again')).resolves.toMatchObject({ text: 'resumed' });

@@ -128,12 +128,11 @@ async function lookUp(
 }
 
 /**
- * The thread's turns through `thread/read` (a `Client`); `undefined` on a pool, or when codex cannot
- * list them yet: right after a turn, while the thread is being unloaded, codex 0.171 may answer
+ * The thread's turns through `thread/read` (a `Client`, or a `ClientPool` on the endpoint that
+ * holds the thread); `undefined` when codex cannot list them yet: right after a turn, while the thread is being unloaded, codex 0.171 may answer
  * `includeTurns` with "thread … is not materialized yet" (-32600). The resume then reads them.
  */
 async function readTurns(client: WorkerClient, threadId: string): Promise<WireTurn[] | undefined> {
-  if (!('readThread' in client)) return undefined;
   try {
     return turnsOf((await client.readThread(threadId, { includeTurns: true })).thread) ?? [];
   } catch (error) {
