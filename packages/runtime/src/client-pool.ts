@@ -83,7 +83,14 @@ export class ClientPool implements SessionSource {
       throw new CodexusError('VALIDATION_FAILED', 'maxSessionsPerEndpoint must be a positive integer');
     }
     const pool = new ClientPool(config);
-    const errors = await Promise.all(pool.endpointList.map((endpoint) => pool.connectEndpoint(endpoint)));
+    const errors = await Promise.all(
+      pool.endpointList.map((endpoint) => pool.connectEndpoint(endpoint, config.signal)),
+    );
+    if (config.signal?.aborted) {
+      // Aborted while connecting: nothing is left connected or retrying.
+      await pool.close();
+      throw new CodexusError('ABORTED', 'ClientPool.connect aborted', { cause: config.signal.reason });
+    }
     if (!pool.endpointList.some((endpoint) => endpoint.healthy)) {
       await pool.close();
       const first = errors.find((error) => error !== undefined);
@@ -302,12 +309,22 @@ export class ClientPool implements SessionSource {
     return this.threadHomes.get(threadId);
   }
 
-  /** One connection attempt; resolves with the error instead of throwing. */
-  private async connectEndpoint(endpoint: Endpoint): Promise<unknown> {
+  /**
+   * One connection attempt; resolves with the error instead of throwing. `signal` is the first
+   * connect's (`config.signal`); the background reconnects run without it.
+   */
+  private async connectEndpoint(endpoint: Endpoint, signal?: AbortSignal): Promise<unknown> {
     try {
-      const { endpoints: _all, maxSessionsPerEndpoint: _max, reconnect: _reconnect, ...shared } = this.config;
+      const {
+        endpoints: _all,
+        maxSessionsPerEndpoint: _max,
+        reconnect: _reconnect,
+        signal: _connectSignal,
+        ...shared
+      } = this.config;
       const client = await Client.connect({
         ...shared,
+        signal,
         restart: shared.restart ?? this.clientRestart(),
         remote: endpoint.remote,
       });

@@ -321,8 +321,11 @@ describe('ClientPool over three launched servers (real codex)', () => {
   it('reports endpoints that are down (with why), retries them in the background, and fails when none is up', async () => {
     const proxy = await tcpProxy(c.server.url);
     proxy.mode = 'refuse';
+    // The connect call's signal bounds that call: aborted afterwards, the background retries go on.
+    const connectCall = new AbortController();
     try {
       await using pool = await ClientPool.connect({
+        signal: connectCall.signal,
         endpoints: [
           { name: 'a', ...a.server.remote },
           { name: 'flaky', url: proxy.url, token: c.server.token! },
@@ -335,6 +338,7 @@ describe('ClientPool over three launched servers (real codex)', () => {
       expect(reports.a).toMatchObject({ healthy: true, state: 'ready' });
       expect(reports.flaky).toMatchObject({ healthy: false, lastError: { code: 'CONNECTION_CLOSED' } });
       expect(reports['wrong-token']).toMatchObject({ healthy: false, lastError: { code: 'AUTH_FAILED' } });
+      connectCall.abort();
       proxy.mode = 'forward';
       await until(() => byName(pool.endpoints()).flaky?.healthy, 'the flaky endpoint to come back');
       reports = byName(pool.endpoints());
@@ -344,6 +348,9 @@ describe('ClientPool over three launched servers (real codex)', () => {
     } finally {
       await proxy.close();
     }
+    await expect(
+      ClientPool.connect({ endpoints: [{ name: 'a', ...a.server.remote }], signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ code: 'ABORTED' });
     const error = await ClientPool.connect({
       endpoints: [{ url: a.server.url }, { url: b.server.url, jwt: { ...b.server.jwt!, audience: 'other' } }],
     }).catch((e: unknown) => e);
