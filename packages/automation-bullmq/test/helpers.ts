@@ -5,17 +5,24 @@ import { afterAll, beforeAll } from 'vitest';
 import type { DurableAutomation, ScheduleInfo } from '../src/index.js';
 import { type RedisServer, startRedis } from './redis-server.js';
 
-/** Polls `probe` until it returns a value other than `undefined`/`false`; fails after `ms`. */
+/**
+ * Polls `probe` until it returns a value other than `undefined`/`false`; fails after `ms`, with what
+ * `explain` (when given) says about the state it found.
+ */
 export async function until<T>(
   probe: () => Promise<T | undefined | false>,
   ms: number,
   what: string,
+  explain?: () => Promise<string>,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${ms} ms`);
+    if (Date.now() > deadline) {
+      const state = explain ? `; ${await explain().catch((e: unknown) => String(e))}` : '';
+      throw new Error(`${what}: not reached within ${ms} ms${state}`);
+    }
     await sleep(50);
   }
 }

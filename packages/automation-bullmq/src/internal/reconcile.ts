@@ -3,7 +3,7 @@ import { delay } from '@codexus/core/internal';
 import type { Session } from '@codexus/runtime';
 import type { RunAttempt, RunRecord } from '../types.js';
 import type { Ledger, ScheduleRow } from './ledger.js';
-import { errorOf, finished, isActiveWriter, openSession, runTurn, type WorkerClient } from './run-turn.js';
+import { errorOf, finished, isThreadBusy, openSession, runTurn, type WorkerClient } from './run-turn.js';
 import { type TurnMatch, turnOfAttempt, turnsOf, type WireTurn } from './thread-turns.js';
 import { isTransient, TransientFailure } from './transient.js';
 
@@ -92,8 +92,9 @@ interface LookUp {
 
 /**
  * Reads the thread (and resumes it, once no turn of it runs here): polls while the attempt's turn
- * is in progress in this codex or another codex still holds the thread (`active writer`: its
- * worker is stalled, not dead), up to `waitMs`.
+ * is in progress in this codex, or the resume is refused for now (another codex still holds the
+ * thread, `active writer`: its worker is stalled, not dead; or this codex is still closing it), up
+ * to `waitMs`.
  */
 async function lookUp(
   client: WorkerClient,
@@ -117,8 +118,8 @@ async function lookUp(
         match = turnOfAttempt(turns, attempt, previousTurn);
         return { session, match, waitedMs: Date.now() - started };
       } catch (error) {
-        if (!isActiveWriter(error)) throw error;
-        live = `another codex still holds the thread (${errorOf(error).message})`;
+        if (!isThreadBusy(error)) throw error;
+        live = `codex cannot resume the thread yet (${errorOf(error).message})`;
       }
     }
     const waitedMs = Date.now() - started;
