@@ -4,7 +4,7 @@ import { Codex } from '@openai/codex-sdk';
 import { type BenchContext, reps } from './context.js';
 import { codexEnv, expectText, hermetic } from './hermetic.js';
 import { RawClient } from './raw-client.js';
-import type { Row } from './report.js';
+import { pairedFields, type Row } from './report.js';
 import { interleave, median, p95 } from './stats.js';
 
 type Harness = Awaited<ReturnType<typeof hermetic>>;
@@ -65,7 +65,7 @@ export async function peer(ctx: BenchContext): Promise<Row[]> {
         value: m.codexus,
         unit: 'ms',
         baseline: sdk,
-        ratio: m.sdk / m.codexus,
+        ...pairedFields(s.sdk, s.codexus),
         target: { op: '>=', value: 3.5 },
         detail,
       },
@@ -75,7 +75,7 @@ export async function peer(ctx: BenchContext): Promise<Row[]> {
         value: m.raw,
         unit: 'ms',
         baseline: sdk,
-        ratio: m.sdk / m.raw,
+        ...pairedFields(s.sdk, s.raw),
       },
       {
         bench: 'peer',
@@ -83,7 +83,7 @@ export async function peer(ctx: BenchContext): Promise<Row[]> {
         value: m.codexusSystem,
         unit: 'ms',
         baseline: sdkSystem,
-        ratio: m.sdkSystem / m.codexusSystem,
+        ...pairedFields(s.sdkSystem, s.codexusSystem),
       },
       {
         bench: 'peer',
@@ -91,7 +91,7 @@ export async function peer(ctx: BenchContext): Promise<Row[]> {
         value: m.rawSystem,
         unit: 'ms',
         baseline: sdkSystem,
-        ratio: m.sdkSystem / m.rawSystem,
+        ...pairedFields(s.sdkSystem, s.rawSystem),
       },
     ];
   } finally {

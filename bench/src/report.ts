@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
-import { median, p95, round } from './stats.js';
+import { median, p95, pairedRatio, round } from './stats.js';
 
 /** One line of the results table. */
 export interface Row {
@@ -17,6 +17,8 @@ export interface Row {
   baseline?: { name: string; value: number };
   /** A ratio and the direction that is good ("≤ 1.05" means lower is better). */
   ratio?: number;
+  /** The ~95% confidence interval of `ratio`, when it is estimated from paired rounds. */
+  interval?: [number, number];
   target?: { op: '<=' | '>='; value: number };
   /** Free-form detail for the JSON (samples, counts, ...). */
   detail?: Record<string, unknown>;
@@ -52,7 +54,11 @@ export function machine(codexBin: string): Machine {
   };
 }
 
-/** A row comparing two interleaved latency samples (ms) by their medians: ratio = side / baseline. */
+/**
+ * A row comparing two interleaved latency samples (ms): the figures are each side's median; the ratio
+ * (side / baseline) is the paired Hodges-Lehmann estimate over the rounds, with its ~95% interval
+ * (`pairedRatio`); the plain ratio of the medians stays in `detail.ratioOfMedians`.
+ */
 export function latencyRow(
   bench: string,
   what: string,
@@ -70,10 +76,19 @@ export function latencyRow(
     value,
     unit: 'ms',
     baseline: { name: baseline.name, value: base },
-    ratio: value / base,
+    ...pairedFields(samples[side]!, samples[baseline.key]!),
     ...(target ? { target } : {}),
-    detail: { rounds: samples[side]!.length, p95: p95s, samples },
+    detail: { rounds: samples[side]!.length, ratioOfMedians: value / base, p95: p95s, samples },
   };
+}
+
+/** `ratio` (numerator / denominator, paired by round) and its `interval`, for a {@link Row}. */
+export function pairedFields(
+  numerator: readonly number[],
+  denominator: readonly number[],
+): Required<Pick<Row, 'ratio' | 'interval'>> {
+  const r = pairedRatio(numerator, denominator);
+  return { ratio: r.ratio, interval: [r.low, r.high] };
 }
 
 export function met(row: Row): boolean | undefined {
@@ -89,7 +104,9 @@ export function table(rows: readonly Row[]): string {
     r.what,
     `${fmt(r.value)} ${r.unit}`,
     r.baseline ? `${fmt(r.baseline.value)} ${r.unit} (${r.baseline.name})` : '',
-    r.ratio === undefined ? '' : `${fmt(r.ratio)}×`,
+    r.ratio === undefined
+      ? ''
+      : `${fmt(r.ratio)}×${r.interval ? ` (${fmt(r.interval[0])}–${fmt(r.interval[1])})` : ''}`,
     r.target ? `${r.target.op === '<=' ? '≤' : '≥'} ${r.target.value}` : '',
     { true: 'yes', false: 'NO', undefined: '' }[String(met(r))] ?? '',
   ]);

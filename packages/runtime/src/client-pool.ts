@@ -11,7 +11,7 @@ import {
 import { delay } from '@codexus/core/internal';
 import type { ThreadReadParams, ThreadReadResponse } from '@codexus/protocol';
 import { Client, type ClientConfig } from './client.js';
-import { Endpoint, type EndpointReport, pickEndpoint } from './pool-endpoint.js';
+import { describeError, Endpoint, type EndpointReport, pickEndpoint } from './pool-endpoint.js';
 import type { RestartPolicy } from './restart-policy.js';
 import type { Session } from './session.js';
 import type { SessionConfig } from './session-config.js';
@@ -335,7 +335,7 @@ export class ClientPool implements SessionSource {
       this.attach(endpoint, client);
       return undefined;
     } catch (error) {
-      endpoint.lastError = describe(error);
+      endpoint.lastError = describeError(error);
       return error;
     }
   }
@@ -361,31 +361,11 @@ export class ClientPool implements SessionSource {
 
   private attach(endpoint: Endpoint, client: Client): void {
     if (this.observing) client.observeState();
-    endpoint.client = client;
-    endpoint.state = 'ready';
-    endpoint.lastError = undefined;
-    const runtime = client.runtime;
-    runtime.onStateChange((state) => {
-      if (endpoint.client !== client || this.isClosed()) return;
-      if (state === 'restarting') {
-        const reason = runtime.connection.closeInfo?.reason ?? 'connection lost';
-        endpoint.state = 'reconnecting';
-        endpoint.lastError = { code: 'CONNECTION_CLOSED', message: reason };
-        this.logger.warn('endpoint is down; reconnecting', { endpoint: endpoint.name, reason });
-      } else if (state === 'ready') {
-        endpoint.state = 'ready';
-        endpoint.reconnects++;
-        endpoint.lastError = undefined;
-      }
-    });
-    void runtime.closed.then((info) => {
-      if (endpoint.client !== client || this.isClosed()) return;
-      // The Client gave up (restart policy exhausted): its sessions are gone; start over with a new one.
-      endpoint.client = undefined;
-      endpoint.sessions.clear();
-      endpoint.lastError = { code: 'CONNECTION_CLOSED', message: info.reason };
-      this.logger.warn('endpoint is down; reconnecting', { endpoint: endpoint.name, reason: info.reason });
-      void this.maintain(endpoint);
+    endpoint.attach(client, {
+      logger: this.logger,
+      poolClosed: () => this.isClosed(),
+      // The Client gave up (restart policy exhausted): start over with a new one.
+      gaveUp: () => void this.maintain(endpoint),
     });
   }
 
@@ -404,9 +384,4 @@ export class ClientPool implements SessionSource {
   private isClosed(): boolean {
     return this.closing !== undefined;
   }
-}
-
-function describe(error: unknown): EndpointReport['lastError'] {
-  const message = error instanceof Error ? error.message : String(error);
-  return CodexusError.isInstance(error) ? { code: error.code, message } : { message };
 }

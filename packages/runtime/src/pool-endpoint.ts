@@ -1,4 +1,4 @@
-import type { RemoteOptions } from '@codexus/core';
+import { CodexusError, type Logger, type RemoteOptions } from '@codexus/core';
 import type { Client } from './client.js';
 import type { Session } from './session.js';
 
@@ -83,4 +83,44 @@ export class Endpoint {
     }
     return { healthy: this.healthy, sessions, turnsInFlight };
   }
+
+  /**
+   * Takes `client` as this endpoint's and follows its state: down while it restarts, ready when it
+   * is back; once it gives up (its restart policy exhausted) its sessions are gone and `gaveUp`
+   * runs. Nothing once another Client replaced it or the pool is closed.
+   */
+  attach(client: Client, opts: { logger: Logger; poolClosed: () => boolean; gaveUp: () => void }): void {
+    this.client = client;
+    this.state = 'ready';
+    this.lastError = undefined;
+    const runtime = client.runtime;
+    const current = () => this.client === client && !opts.poolClosed();
+    runtime.onStateChange((state) => {
+      if (!current()) return;
+      if (state === 'restarting') {
+        const reason = runtime.connection.closeInfo?.reason ?? 'connection lost';
+        this.state = 'reconnecting';
+        this.lastError = { code: 'CONNECTION_CLOSED', message: reason };
+        opts.logger.warn('endpoint is down; reconnecting', { endpoint: this.name, reason });
+      } else if (state === 'ready') {
+        this.state = 'ready';
+        this.reconnects++;
+        this.lastError = undefined;
+      }
+    });
+    void runtime.closed.then((info) => {
+      if (!current()) return;
+      this.client = undefined;
+      this.sessions.clear();
+      this.lastError = { code: 'CONNECTION_CLOSED', message: info.reason };
+      opts.logger.warn('endpoint is down; reconnecting', { endpoint: this.name, reason: info.reason });
+      opts.gaveUp();
+    });
+  }
+}
+
+/** An error as `EndpointReport.lastError`. */
+export function describeError(error: unknown): EndpointReport['lastError'] {
+  const message = error instanceof Error ? error.message : String(error);
+  return CodexusError.isInstance(error) ? { code: error.code, message } : { message };
 }

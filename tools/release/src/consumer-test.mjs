@@ -13,12 +13,10 @@
 //    verbatimModuleSyntax), using the workspace's TypeScript.
 // Packages that do not exist yet are skipped with a message; a package that exists but is not built fails.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  consumerTsconfigs,
   missingBinaryScript,
   protocolScript,
   QUICK_TEXT,
@@ -26,8 +24,8 @@ import {
   RESULT_PREFIX,
   RUNTIME_TEXT,
   runtimeScript,
-  typecheckSources,
 } from './lib/consumer-fixtures.mjs';
+import { assertResolvedInside, consumerEnv, runScript, typecheck } from './lib/consumer-project.mjs';
 import { run } from './lib/exec.mjs';
 import { codexusPackages, installedPackages } from './lib/installed.mjs';
 import {
@@ -38,12 +36,12 @@ import {
   publishWorkspace,
   startRegistry,
 } from './lib/registry.mjs';
-import { seconds, table } from './lib/report.mjs';
+import { seconds } from './lib/report.mjs';
+import { assert, later, recordFailure, runDeferred, sameList, skip, step, summarize } from './lib/steps.mjs';
 import { closure, discoverPackages, missingBuildOutputs, ROOT, readJson } from './lib/workspace.mjs';
 
 const keep = process.argv.includes('--keep');
 const INSTALL_TIMEOUT_MS = 240_000;
-const RUN_TIMEOUT_MS = 120_000;
 /** Packages that a layer install must never bring in (domains beside the layers). */
 const DOMAIN_PACKAGES = [
   '@codexus/web',
@@ -55,7 +53,6 @@ const DOMAIN_PACKAGES = [
 
 const packages = discoverPackages();
 const byName = new Map(packages.map((p) => [p.name, p]));
-const results = [];
 const tempDirs = [];
 const started = performance.now();
 if (!keep) {
@@ -63,91 +60,6 @@ if (!keep) {
   process.on('exit', () => {
     for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
   });
-}
-
-/** Runs `fn`, timing it; never throws. */
-async function attempt(fn) {
-  const t0 = performance.now();
-  try {
-    const detail = (await fn()) ?? '';
-    return { ok: true, ms: Math.round(performance.now() - t0), detail };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, ms: Math.round(performance.now() - t0), message };
-  }
-}
-
-function record(name, outcome) {
-  const { ok, ms, detail, message } = outcome;
-  if (ok) {
-    results.push({ name, status: 'pass', ms, detail });
-    console.log(`   pass (${seconds(ms)}) ${detail}`);
-  } else {
-    results.push({ name, status: 'FAIL', ms, detail: message.split('\n')[0] });
-    console.log(`   FAIL (${seconds(ms)})\n${indent(message)}`);
-  }
-  return ok;
-}
-
-/** Runs one step; a failure is recorded (not thrown) so the remaining independent steps still run. */
-async function step(name, fn) {
-  process.stdout.write(`\n-- ${name}\n`);
-  return record(name, await attempt(fn));
-}
-
-/** Steps queued to run together at the end (the type checks: CPU-bound, independent, slow). */
-const deferred = [];
-function later(name, fn) {
-  deferred.push({ name, fn });
-}
-
-async function runDeferred() {
-  const outcomes = await Promise.all(deferred.map((d) => attempt(d.fn)));
-  deferred.forEach((d, i) => {
-    console.log(`\n-- ${d.name} (run in parallel with the other type checks)`);
-    record(d.name, outcomes[i]);
-  });
-}
-
-function skip(name, why) {
-  results.push({ name, status: 'skip', ms: 0, detail: why });
-  console.log(`\n-- ${name}\n   skip: ${why}`);
-}
-
-function indent(text) {
-  return text
-    .split('\n')
-    .map((l) => `   | ${l}`)
-    .join('\n');
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function sameList(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  assert(
-    a === e,
-    `${what}\n  expected: ${expected.join(', ') || '(none)'}\n  installed: ${actual.join(', ') || '(none)'}`,
-  );
-}
-
-/** Environment of the consumer commands: no settings inherited from a surrounding `pnpm run`. */
-function consumerEnv(extra = {}) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^npm_(package|lifecycle|config_user_agent|config_node_gyp|execpath|command)/i.test(k)) continue;
-    env[k] = v;
-  }
-  return {
-    ...env,
-    npm_config_update_notifier: 'false',
-    npm_config_fund: 'false',
-    npm_config_audit: 'false',
-    ...extra,
-  };
 }
 
 function makeProject(label, registry) {
@@ -194,55 +106,6 @@ function checkTree(dir, name, extra = [], forbidden = DOMAIN_PACKAGES) {
   );
   const thirdParty = installed.filter((p) => !p.name.startsWith('@codexus/') && p.name !== 'codexus');
   return { codexus, thirdParty };
-}
-
-async function runScript(dir, file, source, env) {
-  writeFileSync(join(dir, file), source);
-  const { stdout, stderr } = await run(process.execPath, [file], {
-    cwd: dir,
-    env,
-    timeoutMs: RUN_TIMEOUT_MS,
-  });
-  const line = stdout
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith(RESULT_PREFIX));
-  assert(line, `${file} printed no result line\n${stdout}\n${stderr}`);
-  return JSON.parse(line.slice(RESULT_PREFIX.length));
-}
-
-function assertResolvedInside(dir, resolved, name) {
-  assert(
-    resolved.startsWith(pathToFileURL(dir).href) && !resolved.startsWith(pathToFileURL(ROOT).href),
-    `${name} resolved to ${resolved}, not into the consumer project ${dir}`,
-  );
-}
-
-const tsc = join(
-  createRequire(join(ROOT, 'package.json')).resolve('typescript/package.json'),
-  '..',
-  'bin',
-  'tsc',
-);
-
-async function typecheck(dir, label) {
-  const file = `consumer-${label}.ts`;
-  writeFileSync(join(dir, file), typecheckSources[label]);
-  const variants = Object.entries(consumerTsconfigs(file));
-  const done = await Promise.all(
-    variants.map(async ([variant, config]) => {
-      const configFile = `tsconfig.${variant}.json`;
-      writeFileSync(join(dir, configFile), `${JSON.stringify(config, null, 2)}\n`);
-      const r = await run(process.execPath, [tsc, '-p', configFile, '--pretty', 'false'], {
-        cwd: dir,
-        timeoutMs: RUN_TIMEOUT_MS,
-        allowFail: true,
-      });
-      assert(r.code === 0, `tsc (${variant}) failed on ${file}:\n${(r.stdout + r.stderr).trim()}`);
-      return `${variant} ${seconds(r.ms)}`;
-    }),
-  );
-  return `type-checked ${file} (strict, verbatimModuleSyntax, skipLibCheck false): ${done.join(', ')}`;
 }
 
 async function resolveWorkspaceCodexBin() {
@@ -473,24 +336,11 @@ console.log('${RESULT_PREFIX}' + JSON.stringify({
 try {
   await main();
 } catch (error) {
-  results.push({ name: 'consumer test', status: 'FAIL', ms: 0, detail: String(error?.message ?? error) });
+  recordFailure('consumer test', error);
   console.error(error);
 } finally {
   if (keep) console.log(`\nkept: ${tempDirs.join(' ')}`);
   else for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 }
 
-console.log('\n== consumer test summary');
-console.log(
-  table(
-    ['step', 'result', 'time'],
-    results.map((r) => [r.name, r.status, seconds(r.ms)]),
-    ['l', 'l', 'r'],
-  ),
-);
-const failed = results.filter((r) => r.status === 'FAIL');
-const skipped = results.filter((r) => r.status === 'skip');
-console.log(
-  `\n${results.length - failed.length - skipped.length} passed, ${failed.length} failed, ${skipped.length} skipped in ${seconds(performance.now() - started)}`,
-);
-process.exit(failed.length > 0 ? 1 : 0);
+process.exit(summarize('consumer test', started));
