@@ -1,5 +1,6 @@
 import { type Attributes, context, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { approvalKind } from './approval-kind.js';
+import { skippable } from './inbound-filter.js';
 import type { Instruments } from './instruments.js';
 import { idKey, isRecord, parseMessage, type Rec, rec, str, tagOf } from './internal/wire-view.js';
 import { ATTR, ERROR_TYPE, EVENT } from './semconv.js';
@@ -77,6 +78,7 @@ export class WireObserver {
   }
 
   inbound(text: string): void {
+    if (skippable(text, this.options.captureContent)) return;
     const message = parseMessage(text);
     if (!message) return;
     const method = str(message.method);
