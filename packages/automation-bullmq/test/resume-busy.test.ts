@@ -8,8 +8,10 @@ import { openSession } from '../src/internal/run-turn.js';
 /**
  * A run resumes the schedule's thread right after the previous run's session closed: codex 0.171
  * refuses `thread/resume` while it is still unloading the thread ("is closing; retry thread/resume
- * after the thread is closed"; about half the time when the resume follows the close at once). The
- * run waits for it and stays on the thread instead of moving the schedule to a new one.
+ * after the thread is closed"; about half the time when the resume follows the close at once), and
+ * under load, a moment after that, answers "no rollout found" for the thread it can still read (about
+ * 1 round in 20 with three busy loops). The run waits for both and stays on the thread instead of
+ * moving the schedule to a new one.
  */
 describe('openSession on a thread codex is still closing', () => {
   let h: ScriptedHarness<Client>;
@@ -24,7 +26,7 @@ describe('openSession on a thread codex is still closing', () => {
 
   it('resumes the same thread, no threadChange', { timeout: 60_000 }, async () => {
     const cwd = h.workspace.path;
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 20; i++) {
       h.model.enqueue(message(`m${i}`));
       const first = await h.client.startSession({ cwd });
       await first.ask('hi');

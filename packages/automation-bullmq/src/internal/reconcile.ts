@@ -3,7 +3,8 @@ import { delay } from '@codexus/core/internal';
 import type { Session } from '@codexus/runtime';
 import type { RunAttempt, RunRecord } from '../types.js';
 import type { Ledger, ScheduleRow } from './ledger.js';
-import { errorOf, finished, isThreadBusy, openSession, runTurn, type WorkerClient } from './run-turn.js';
+import { resumeRefusedForNow } from './resume-refusal.js';
+import { errorOf, finished, openSession, runTurn, type WorkerClient } from './run-turn.js';
 import { type TurnMatch, turnOfAttempt, turnsOf, type WireTurn } from './thread-turns.js';
 import { isTransient, TransientFailure } from './transient.js';
 
@@ -87,14 +88,19 @@ interface LookUp {
   match?: TurnMatch;
   /** Why the turn still looked alive when the wait ran out. */
   live?: string;
+  /**
+   * The turn looked alive elsewhere at some point (in progress, or the thread held by another
+   * codex): the lost worker was stalled, not dead. Not when this codex was only unloading the thread.
+   */
+  stalled: boolean;
   waitedMs: number;
 }
 
 /**
  * Reads the thread (and resumes it, once no turn of it runs here): polls while the attempt's turn
  * is in progress in this codex, or the resume is refused for now (another codex still holds the
- * thread, `active writer`: its worker is stalled, not dead; or this codex is still closing it), up
- * to `waitMs`.
+ * thread, `active writer`: its worker is stalled, not dead; or this codex is still closing it; see
+ * `resumeRefusedForNow`), up to `waitMs`.
  */
 async function lookUp(
   client: WorkerClient,
@@ -105,25 +111,29 @@ async function lookUp(
   waitMs: number,
 ): Promise<LookUp> {
   const started = Date.now();
+  let stalled = false;
   for (;;) {
     const read = await readTurns(client, threadId);
     let match = read && turnOfAttempt(read, attempt, previousTurn);
     let live: string | undefined;
     if (match?.turn.status === 'inProgress') {
       live = `turn ${String(match.turn.id)} is still in progress`;
+      stalled = true;
     } else {
       try {
         const session = await client.resumeSession(threadId, schedule.spec.session);
         const turns = turnsOf(session.info.thread) ?? (await readTurns(client, threadId)) ?? [];
         match = turnOfAttempt(turns, attempt, previousTurn);
-        return { session, match, waitedMs: Date.now() - started };
+        return { session, match, stalled, waitedMs: Date.now() - started };
       } catch (error) {
-        if (!isThreadBusy(error)) throw error;
+        const refusal = await resumeRefusedForNow(client, threadId, error);
+        if (refusal === undefined) throw error;
+        if (refusal === 'heldElsewhere') stalled = true;
         live = `codex cannot resume the thread yet (${errorOf(error).message})`;
       }
     }
     const waitedMs = Date.now() - started;
-    if (waitedMs >= waitMs) return { match, live, waitedMs };
+    if (waitedMs >= waitMs) return { match, live, stalled, waitedMs };
     await delay(Math.min(POLL_MS, waitMs - waitedMs));
   }
 }
@@ -143,7 +153,7 @@ async function readTurns(client: WorkerClient, threadId: string): Promise<WireTu
 }
 
 function recoveredReason(look: LookUp): string {
-  if (look.waitedMs > POLL_MS) {
+  if (look.stalled) {
     return `the worker stalled mid-turn; its turn finished in the thread meanwhile (waited ${look.waitedMs} ms)`;
   }
   return look.match?.by === 'intent'

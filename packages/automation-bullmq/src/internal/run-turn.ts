@@ -3,15 +3,16 @@ import type { Client, ClientPool, Prompt, PromptRunResult, Session } from '@code
 import { PromptRunError } from '@codexus/runtime';
 import type { DurableSessionConfig, RunAttempt, RunError, RunRecord } from '../types.js';
 import type { Ledger, ScheduleRow } from './ledger.js';
+import { resumeRefusedForNow } from './resume-refusal.js';
 import { isTransient, TransientFailure } from './transient.js';
 
 /** What a worker drives its turns on. */
 export type WorkerClient = Client | ClientPool;
 
 /**
- * How often a resume refused for a while only (another codex still has the thread open, or this one
- * is still closing it) is retried, and how far apart: 100 ms more each time, at most 500 ms (about
- * 3.5 s in all).
+ * How often a resume refused for a moment only (`resumeRefusedForNow`: another codex still has the
+ * thread open, or this one is still closing it) is retried, and how far apart: 100 ms more each
+ * time, at most 500 ms (about 3.5 s in all).
  */
 const BUSY_RETRIES = 10;
 const busyRetryMs = (attempt: number) => Math.min(100 * (attempt + 1), 500);
@@ -20,8 +21,8 @@ const busyRetryMs = (attempt: number) => Math.min(100 * (attempt + 1), 500);
  * A session on the schedule's thread: resumed when it is reachable here, else a new thread (the
  * record's `threadChange` says why). codex lets one process write a thread at a time, and a thread
  * being unloaded cannot be resumed until it is: a resume refused with "already has an active writer"
- * (another worker's codex has not let go of it yet) or "is closing; retry thread/resume after the
- * thread is closed" is retried a few times first.
+ * (another worker's codex has not let go of it yet), "is closing; retry thread/resume after the
+ * thread is closed", or "no rollout found" for a thread codex can read, is retried a few times first.
  */
 export async function openSession(
   client: WorkerClient,
@@ -47,7 +48,7 @@ async function resumeOrStart(client: WorkerClient, schedule: ScheduleRow, run: R
     } catch (error) {
       // codex answered with an error (e.g. `no rollout found`: the thread lives in another CODEX_HOME).
       if (!CodexRpcError.isInstance(error) || isTransient(error, 'session')) throw error;
-      if (isThreadBusy(error) && attempt < BUSY_RETRIES) {
+      if (attempt < BUSY_RETRIES && (await resumeRefusedForNow(client, previous, error)) !== undefined) {
         await new Promise((resolve) => setTimeout(resolve, busyRetryMs(attempt)));
         continue;
       }
@@ -56,15 +57,6 @@ async function resumeOrStart(client: WorkerClient, schedule: ScheduleRow, run: R
       return session;
     }
   }
-}
-
-/**
- * codex refused the resume for now: another process still holds the thread open (`already has an
- * active writer`), or this codex is still unloading it (`thread <id> is closing; retry thread/resume
- * after the thread is closed`, 0.171).
- */
-export function isThreadBusy(error: unknown): boolean {
-  return CodexRpcError.isInstance(error) && /active writer|is closing; retry/i.test(error.message);
 }
 
 /**
