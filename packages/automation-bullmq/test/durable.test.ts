@@ -332,7 +332,6 @@ describe.skipIf(!redisAvailable())('durable automation against the real codex an
     expect(afterOutage.outcome).toBe('ran');
     expect(afterOutage.text).toBeDefined();
     expect(afterOutage.createdAt).toBeGreaterThanOrEqual(backAt);
-    expect(afterOutage.createdAt).toBeGreaterThanOrEqual(backAt);
   });
 
   it('bad specs and options fail with VALIDATION_FAILED naming the field; nothing is stored', async () => {

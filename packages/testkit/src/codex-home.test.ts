@@ -25,6 +25,7 @@ describe('codex home config', () => {
         'apps = false',
         'remote_plugin = false',
         'goals = false',
+        'shell_snapshot = false',
         '',
         '[agents]',
         'enabled = false',
@@ -52,7 +53,7 @@ describe('codex home config', () => {
       model: 'm',
       approval_policy: 'on-request',
       sandbox_mode: 'workspace-write',
-      features: { plugins: false, apps: false, remote_plugin: false, goals: true },
+      features: { plugins: false, apps: false, remote_plugin: false, goals: true, shell_snapshot: false },
       mcp_servers: { s: { command: 'node' } },
     });
     expect(table.analytics).toBeUndefined();

@@ -65,8 +65,12 @@ export interface CodexHome extends AsyncDisposable {
 /**
  * The config.toml table of a hermetic home: the scripted provider as the only model provider (no
  * retries, so a scripted failure fails the turn at once), the given approval policy and sandbox,
- * and everything that could reach the network or other accounts switched off. Every key is
- * accepted by `codex app-server --strict-config` 0.169.0 with no ERROR line.
+ * and everything that could reach the network or other accounts switched off. The shell snapshot
+ * (`features.shell_snapshot`) is off too: with it, every `thread/start` runs a login shell that
+ * sources the machine's profile, and what that starts outlives the turn (a `pyenv rehash` waiting
+ * up to 60 s for its lock, one per thread: dozens at once under churn), so the machine, not the
+ * test, would set the pace. Pass `extraConfig: { features: { shell_snapshot: true } }` to test it.
+ * Every key is accepted by `codex app-server --strict-config` 0.169.0 with no ERROR line.
  */
 export function codexHomeConfig(options: CodexConfigOptions): TomlTable {
   const table: TomlTable = {
@@ -84,7 +88,8 @@ export function codexHomeConfig(options: CodexConfigOptions): TomlTable {
         stream_max_retries: 0,
       },
     },
-    features: { plugins: false, apps: false, remote_plugin: false, goals: false },
+    // No login-shell snapshot at thread start: it runs the machine's shell profile (see below).
+    features: { plugins: false, apps: false, remote_plugin: false, goals: false, shell_snapshot: false },
     agents: { enabled: false },
     analytics: { enabled: false },
   };
