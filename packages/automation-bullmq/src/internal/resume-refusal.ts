@@ -20,7 +20,7 @@ export async function resumeRefusedForNow(
   if (!CodexRpcError.isInstance(error)) return undefined;
   if (/active writer/i.test(error.message)) return 'heldElsewhere';
   if (/is closing; retry/i.test(error.message)) return 'unloading';
-  if (!/no rollout found/i.test(error.message)) return undefined;
+  if (!error.isNoRollout()) return undefined;
   try {
     await client.readThread(threadId);
     return 'unloading';
