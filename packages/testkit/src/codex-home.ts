@@ -88,7 +88,7 @@ export function codexHomeConfig(options: CodexConfigOptions): TomlTable {
         stream_max_retries: 0,
       },
     },
-    // No login-shell snapshot at thread start: it runs the machine's shell profile (see below).
+    // No login-shell snapshot at thread start: it runs the machine's shell profile (see above).
     features: { plugins: false, apps: false, remote_plugin: false, goals: false, shell_snapshot: false },
     agents: { enabled: false },
     analytics: { enabled: false },
