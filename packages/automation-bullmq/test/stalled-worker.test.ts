@@ -104,6 +104,16 @@ describe.skipIf(!redisAvailable())(
           15_000,
           'the run recorded',
         );
+        // A records the run, then releases the lease (its last Redis calls, after it stops the
+        // schedule): B may see the record and acknowledge the job first. Waited for within 2 s of the
+        // record: a lease A did not release lives at least 3 s more (4 × LOCK_MS, refreshed every
+        // LOCK_MS until the run ended), so this still tells A's release from an expiry.
+        await until(
+          async () => (await ledger.leaseHolder('s')) === undefined || undefined,
+          2_000,
+          'A releases the lease',
+          async () => `held by ${await ledger.leaseHolder('s')}`,
+        );
         await until(
           async () => (await queue.getJobCounts('active')).active === 0,
           10_000,
